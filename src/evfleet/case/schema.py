@@ -1,0 +1,112 @@
+"""The case file (spec §1) as pydantic models. Catalog and city overrides stay raw mappings here:
+they are validated once merged with the catalog record they override (evfleet.catalog.load)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from evfleet.schema_types import (
+    Count,
+    NonNegative,
+    Positive,
+    Share,
+    Slug,
+    Strict,
+    Year,
+    Yearly,
+)
+
+MAX_HORIZON_YEARS = 40
+
+
+class FleetEntry(Strict):
+    """Vehicles owned at start_year."""
+
+    model: str
+    count: Count
+    bought: Year
+
+
+class ChargerEntry(Strict):
+    """Chargers installed at start_year."""
+
+    model: str
+    count: Count
+    installed: Year
+
+
+class GridUpgrade(Strict):
+    """An optional upgrade of the depot's grid connection."""
+
+    max_kw: Positive  # the largest the connection may become (existing grid_kw included)
+    cost_cny_per_kw: NonNegative
+    fixed_cny: NonNegative = 0.0
+
+
+class Duty(Strict):
+    """A group of identical daily rounds served by one vehicle class."""
+
+    name: str = Field(min_length=1, max_length=80)
+    vehicle_class: str = Field(min_length=1)
+    daily_km: Positive
+    days_per_year: int = Field(ge=1, le=366)
+    vehicles: Count
+    growth: float = Field(default=0.0, ge=-0.5, le=1.0, allow_inf_nan=False)
+    fleet: list[FleetEntry] = []
+
+
+class Depot(Strict):
+    """One site: its roof, grid connection, load, assets and duties."""
+
+    id: Slug
+    city: str | None = None
+    roof_m2: NonNegative = 0.0
+    grid_kw: NonNegative
+    grid_upgrade: GridUpgrade | None = None
+    building_load_kw: NonNegative = 0.0
+    max_storage_kwh: NonNegative = 0.0
+    pv_kw: NonNegative = 0.0
+    chargers: list[ChargerEntry] = []
+    duties: list[Duty] = Field(min_length=1)
+
+
+class Case(Strict):
+    """A planning case."""
+
+    name: Slug
+    city: str
+    start_year: Year
+    end_year: Year
+    discount_rate: float = Field(ge=0, lt=1, allow_inf_nan=False)
+    budget_cny: Yearly | None = None
+    carbon_cap_t: Yearly | None = None
+    carbon_price_cny_per_t: NonNegative = 0.0
+    min_ev_share_of_purchases: Share | None = None
+    demand_charge_exempt_until: Year | None = None
+    allow_export: bool = True
+    catalog: str | None = None
+    vehicles: dict[str, dict[str, Any]] = {}
+    chargers: dict[str, dict[str, Any]] = {}
+    solar: dict[str, Any] = {}
+    storage: dict[str, Any] = {}
+    cities: dict[str, dict[str, Any]] = {}
+    depots: list[Depot] = Field(min_length=1)
+
+    @field_validator("end_year")
+    @classmethod
+    def _horizon(cls, end_year: int, info: ValidationInfo) -> int:
+        start = info.data.get("start_year")
+        if start is None:
+            return end_year
+        if end_year < start:
+            raise ValueError(f"expected a year >= start_year {start}, got {end_year}")
+        if end_year - start + 1 > MAX_HORIZON_YEARS:
+            raise ValueError(f"expected a horizon of at most {MAX_HORIZON_YEARS} years, "
+                             f"got {end_year - start + 1}")
+        return end_year
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)

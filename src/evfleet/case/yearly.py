@@ -1,0 +1,25 @@
+"""The single implementation of the case format's `{year: value}` rule (spec §1).
+
+A number applies to every year. A map applies to the years it names; years between two given
+years are interpolated linearly; years before the first (after the last) take the first (last)
+value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+YearlyValue = float | int | Mapping[int, float]
+
+
+def by_year(value: YearlyValue, years: Iterable[int]) -> dict[int, float]:
+    """Expand a number or a `{year: value}` map to one float per requested year."""
+    years = list(years)
+    if isinstance(value, Mapping):
+        known = sorted(value.items())
+        xs = np.array([k for k, _ in known], dtype=float)
+        ys = np.array([v for _, v in known], dtype=float)
+        return {y: float(np.interp(y, xs, ys)) for y in years}
+    return {y: float(value) for y in years}

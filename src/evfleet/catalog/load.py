@@ -1,0 +1,146 @@
+"""Load the technology catalog, city data and national policy, and apply a case's overrides.
+
+Overrides are shallow: a case's `vehicles.<model>` mapping replaces the fields it names in the
+catalog record (or defines a new model); the merged record is validated with the catalog schema,
+and every problem is reported at the case line of the override.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from evfleet.case.load import Document, read_yaml, schema_problems
+from evfleet.case.schema import Case
+from evfleet.catalog import profiles
+from evfleet.catalog.schema import ChargerModel, City, Policy, Solar, Storage, VehicleModel
+from evfleet.errors import InputError, InputProblem
+
+TECHNOLOGY_FILES = ("vehicles", "chargers", "solar", "storage")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything a case draws on besides itself, overrides applied."""
+
+    vehicles: dict[str, VehicleModel]
+    chargers: dict[str, ChargerModel]
+    solar: Solar
+    storage: Storage
+    cities: dict[str, City]
+    policy: Policy
+    profiles: pd.DataFrame  # city, day, hour, pv_kw_per_kwp, load_share, plugged_share
+    sources: dict[str, str]  # file kind -> path it was read from
+
+
+def shipped_path(name: str) -> Path:
+    """Path of a file of the shipped catalog (inside the installed package)."""
+    return Path(str(files("evfleet.models").joinpath(name)))
+
+
+def _validate(cls: type[BaseModel], data: Any, doc: Document, loc: tuple,
+              problems: list[InputProblem], override: dict | None = None,
+              case_doc: Document | None = None, case_loc: tuple = ()) -> Any:
+    """Validate one merged record. An error is reported in the case file when the field came
+    from the case's override (or the whole record is new there), else in the catalog file."""
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        in_catalog = schema_problems(doc, exc, cls, loc)
+        in_case = schema_problems(case_doc, exc, cls, case_loc) if override is not None else None
+        record_is_new = override is not None and len(data) == len(override)
+        for err, cat_p, i in zip(errors, in_catalog, range(len(errors))):
+            top = err["loc"][0] if err["loc"] else None
+            from_case = in_case is not None and (record_is_new or top is None or top in override)
+            problems.append(in_case[i] if from_case else cat_p)
+        return None
+
+
+def _records(doc: Document, cls: type[BaseModel], problems: list[InputProblem],
+             overrides: dict[str, dict], case_doc: Document, case_key: str) -> dict[str, Any]:
+    """Validate a {name: record} file merged with the case's overrides of the same kind."""
+    out = {}
+    names = list(doc.data) + [n for n in overrides if n not in doc.data]
+    for name in names:
+        base = doc.data.get(name, {})
+        if not isinstance(base, dict):
+            problems.append(doc.problem((name,), "expected a mapping of fields"))
+            continue
+        override = overrides.get(name)
+        if override is not None and not isinstance(override, dict):
+            problems.append(case_doc.problem((case_key, name), "expected a mapping of fields"))
+            continue
+        merged = {**base, **(override or {})}
+        rec = _validate(cls, merged, doc, (name,), problems, override, case_doc, (case_key, name))
+        if rec is not None:
+            out[name] = rec
+    return out
+
+
+def _technology_doc(case: Case, case_doc: Document, kind: str,
+                    problems: list[InputProblem]) -> Document | None:
+    if case.catalog is None:
+        return read_yaml(shipped_path(f"{kind}.yaml"), "catalog file")
+    folder = Path(case_doc.path).parent / case.catalog
+    if not folder.is_dir():
+        problems.append(case_doc.problem(("catalog",), f"expected a catalog folder, "
+                                         f"'{folder}' does not exist"))
+        return None
+    own = folder / f"{kind}.yaml"
+    return read_yaml(own if own.exists() else shipped_path(f"{kind}.yaml"), "catalog file")
+
+
+def load_catalog(case: Case, case_doc: Document) -> Catalog:
+    """The catalog, cities and policy for `case`, with its overrides; all problems at once."""
+    problems: list[InputProblem] = []
+    docs: dict[str, Document | None] = {}
+    for kind in TECHNOLOGY_FILES:
+        try:
+            docs[kind] = _technology_doc(case, case_doc, kind, problems)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            docs[kind] = None
+    if any(d is None for d in docs.values()):
+        raise InputError(problems)
+
+    vehicles = _records(docs["vehicles"], VehicleModel, problems, case.vehicles, case_doc, "vehicles")
+    chargers = _records(docs["chargers"], ChargerModel, problems, case.chargers, case_doc, "chargers")
+    solar = _validate(Solar, {**docs["solar"].data, **case.solar}, docs["solar"], (), problems,
+                      case.solar, case_doc, ("solar",))
+    storage = _validate(Storage, {**docs["storage"].data, **case.storage}, docs["storage"], (),
+                        problems, case.storage, case_doc, ("storage",))
+    city_doc = read_yaml(shipped_path("cities.yaml"), "city data")
+    cities = _records(city_doc, City, problems, case.cities, case_doc, "cities")
+    policy_doc = read_yaml(shipped_path("policy.yaml"), "policy file")
+    policy = _validate(Policy, policy_doc.data, policy_doc, (), problems)
+    if problems:
+        raise InputError(problems)
+
+    table = pd.read_csv(shipped_path("profiles.csv"))
+    table = _profiles_for_overrides(table, cities, city_doc.data)
+    return Catalog(vehicles, chargers, solar, storage, cities, policy, table,
+                   {k: d.path for k, d in docs.items()})
+
+
+def _profiles_for_overrides(table: pd.DataFrame, cities: dict[str, City],
+                            shipped: dict[str, Any]) -> pd.DataFrame:
+    """Profiles of new or relocated cities from pvlib; rescale where only the yield changed."""
+    frames = [table]
+    for key, city in cities.items():
+        base = shipped.get(key)
+        moved = base is None or (base["lat"], base["lon"]) != (city.lat, city.lon)
+        if moved:
+            pv = profiles.pv_profile(city.lat, city.lon, city.pv_kwh_per_kwp)
+            new = pv.merge(profiles.depot_shapes(), on=["day", "hour"]).assign(city=key)
+            frames = [f[f["city"] != key] for f in frames] + [new[table.columns]]
+        elif base["pv_kwh_per_kwp"] != city.pv_kwh_per_kwp:
+            scale = city.pv_kwh_per_kwp / base["pv_kwh_per_kwp"]
+            frames = [f.assign(pv_kw_per_kwp=f["pv_kw_per_kwp"].where(
+                f["city"] != key, f["pv_kw_per_kwp"] * scale)) for f in frames]
+    return pd.concat(frames, ignore_index=True)

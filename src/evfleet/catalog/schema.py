@@ -1,0 +1,149 @@
+"""Schemas of the technology catalog (models/*.yaml), the city data and the national policy file.
+
+Each record may carry `sources`: {field: "V|R|E: where the figure comes from"}.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from evfleet.schema_types import (
+    LifeYears,
+    NonNegative,
+    Positive,
+    Share,
+    Strict,
+    Yearly,
+)
+
+Sources = dict[str, str]
+
+
+class VehicleModel(Strict):
+    """A vehicle model: purchase price, energy use, upkeep and life."""
+
+    vehicle_class: str = Field(min_length=1)
+    energy: Literal["diesel", "gasoline", "electricity"]
+    price_cny: Yearly
+    l_per_100km: Positive | None = None  # fuel models
+    kwh_per_100km: Positive | None = None  # electric models, at the charger
+    battery_kwh: Positive | None = None
+    max_charge_kw: Positive | None = None
+    maintenance_cny_per_km: NonNegative
+    life_years: LifeYears
+    residual_share: Share
+    subsidy_cny: Yearly = 0.0
+    sources: Sources = {}
+
+    @model_validator(mode="after")
+    def _energy_fields(self) -> "VehicleModel":
+        if self.energy == "electricity":
+            missing = [f for f in ("kwh_per_100km", "battery_kwh", "max_charge_kw")
+                       if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"an electric model needs {', '.join(missing)}")
+        elif self.l_per_100km is None:
+            raise ValueError(f"a {self.energy} model needs l_per_100km")
+        return self
+
+
+class ChargerModel(Strict):
+    """A charger model, installed price."""
+
+    power_kw: Positive
+    price_cny: Yearly
+    life_years: LifeYears
+    vehicles_per_charger: float = Field(ge=1, le=1000, allow_inf_nan=False)
+    subsidy_cny: Yearly = 0.0
+    sources: Sources = {}
+
+
+class Solar(Strict):
+    """Rooftop PV."""
+
+    capex_cny_per_kw: Yearly
+    fixed_cny: NonNegative
+    kw_per_m2: Positive
+    om_cny_per_kw_year: NonNegative
+    life_years: LifeYears
+    sources: Sources = {}
+
+
+class Storage(Strict):
+    """Stationary battery."""
+
+    capex_cny_per_kwh: Yearly
+    power_kw_per_kwh: Positive
+    round_trip_efficiency: float = Field(gt=0, le=1, allow_inf_nan=False)
+    life_years: LifeYears
+    om_cny_per_kwh_year: NonNegative
+    sources: Sources = {}
+
+
+class TariffRule(Strict):
+    """Hours [start, end) of one period, in the months named (default: all twelve)."""
+
+    period: str = Field(min_length=1)
+    hours: list[Annotated[list[int], Field(min_length=2, max_length=2)]] = Field(min_length=1)
+    months: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> "TariffRule":
+        for start, end in self.hours:
+            if not 0 <= start < end <= 24:
+                raise ValueError(f"expected hour ranges [start, end) with 0 <= start < end <= 24, "
+                                 f"got [{start}, {end}]")
+        if self.months is not None and not all(1 <= m <= 12 for m in self.months):
+            raise ValueError(f"expected months 1-12, got {self.months}")
+        return self
+
+
+class Tariff(Strict):
+    """Time-of-use tariff: the price of each period and the rules placing periods in hours."""
+
+    prices_cny_per_kwh: dict[str, NonNegative]
+    schedule: list[TariffRule] = []
+
+    @model_validator(mode="after")
+    def _periods_priced(self) -> "Tariff":
+        if "flat" not in self.prices_cny_per_kwh:
+            raise ValueError("prices_cny_per_kwh needs a 'flat' price (hours no rule names)")
+        unknown = sorted({r.period for r in self.schedule} - set(self.prices_cny_per_kwh))
+        if unknown:
+            raise ValueError(f"schedule names periods without a price: {', '.join(unknown)}")
+        return self
+
+
+class City(Strict):
+    """A city's location, energy prices, grid factor and PV yield."""
+
+    name: str
+    name_zh: str | None = None
+    province: str
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    grid_tco2_per_mwh: Yearly
+    diesel_cny_per_l: NonNegative
+    gasoline_cny_per_l: NonNegative
+    feed_in_cny_per_kwh: NonNegative
+    demand_charge_cny_per_kw_month: NonNegative
+    pv_kwh_per_kwp: Positive
+    tariff: Tariff
+    diesel_kgco2_per_l: NonNegative | None = None  # None: the national value in policy.yaml
+    gasoline_kgco2_per_l: NonNegative | None = None
+    sources: Sources = {}
+
+
+class Policy(Strict):
+    """National rules and constants (models/policy.yaml)."""
+
+    pilot_ev_share_of_purchases: Share
+    pilot_chargers_per_ev: NonNegative
+    two_part_tariff_threshold_kva: NonNegative
+    grid_upgrade_life_years: LifeYears
+    usable_battery_share: Share
+    diesel_kgco2_per_l: NonNegative
+    gasoline_kgco2_per_l: NonNegative
+    sources: Sources = {}

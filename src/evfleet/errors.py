@@ -1,0 +1,40 @@
+"""The errors evfleet reports to planners, and the exit status each one maps to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_PLAN = 0  # a plan was found (optimal, or feasible at the time limit)
+EXIT_NO_PLAN = 1  # infeasible, or the solver found no plan
+EXIT_BAD_INPUT = 2  # the input is wrong; nothing was solved
+
+
+@dataclass(frozen=True, order=True)
+class InputProblem:
+    """One thing wrong with what the user gave, located as precisely as the source allows."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """Bad input: carries every problem found, so that all are reported at once."""
+
+    def __init__(self, problems: list[InputProblem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NoPlanError(Exception):
+    """The solver found no plan: infeasible (with the conflicting targets named) or failed."""
+
+    def __init__(self, status: str, lines: list[str]):
+        self.status = status
+        self.lines = lines
+        super().__init__("\n".join(lines))

@@ -1,0 +1,31 @@
+"""The Pyomo formulation of evfleet: one module per topic, built in a fixed order.
+
+build_model reads only the Inputs object: it never reads files or applies defaults.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from evfleet.formulation.charging import add_charging
+from evfleet.formulation.fleet import add_fleet
+from evfleet.formulation.grid import add_grid
+from evfleet.formulation.objective import add_objective
+from evfleet.formulation.policy import add_policy
+from evfleet.formulation.sets import add_sets
+from evfleet.formulation.solar_storage import add_solar_storage
+from evfleet.inputs import Inputs
+
+
+def build_model(inp: Inputs) -> pyo.ConcreteModel:
+    """Inputs -> Pyomo model: sets, then each topic, then the objective."""
+    m = pyo.ConcreteModel(name=inp.name)
+    m.inp = inp
+    add_sets(m, inp)
+    add_fleet(m, inp)
+    add_charging(m, inp)
+    add_solar_storage(m, inp)
+    add_grid(m, inp)
+    add_policy(m, inp)
+    add_objective(m, inp)
+    return m

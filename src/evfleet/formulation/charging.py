@@ -1,0 +1,102 @@
+"""Charging: chargers installed, enough chargers for the electric fleet, and hourly charging on
+representative days within plugged-in hours, charger power and the vehicles' own intake."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from evfleet.inputs import Inputs
+
+
+def add_charging(m: pyo.ConcreteModel, inp: Inputs) -> None:
+    """Charger variables, hourly charging and the charger cost expressions."""
+    m.chargers_added = pyo.Var(m.CHARGER_ADDS, within=pyo.NonNegativeIntegers,
+                               doc="chargers installed in year y [count]")
+    alive = defaultdict(list)  # (d, q, y) -> installation years c still in service in y
+    for (d, q, c) in m.CHARGER_ADDS:
+        for y in inp.years:
+            if c <= y < c + inp.charger_life[q]:
+                alive[d, q, y].append(c)
+    m.chargers_count = pyo.Expression(
+        m.CHARGER_ADDS, doc="chargers in service [count]",
+        rule=lambda m, d, q, y: inp.charger_existing.get((d, q, y), 0)
+        + pyo.quicksum(m.chargers_added[d, q, c] for c in alive[d, q, y]))
+    m.charge_kw = pyo.Var(m.EV_DEPOT_HOURS, within=pyo.NonNegativeReals,
+                          doc="fleet charging power at the depot [kW]")
+
+    m.chargers_enough = pyo.Constraint(m.EV_DEPOT_YEARS, rule=chargers_enough_rule,
+                                       doc="electric vehicles <= chargers x vehicles per charger")
+    if inp.with_slacks:
+        m.charge_slack_kwh = pyo.Var(m.EV_DEPOT_DAYS, within=pyo.NonNegativeReals,
+                                     doc="diagnosis: daily charging energy not delivered [kWh]")
+    m.charge_energy = pyo.Constraint(m.EV_DEPOT_DAYS, rule=charge_energy_rule,
+                                     doc="each day's charging equals the electric fleet's need")
+    m.charger_power = pyo.Constraint(m.EV_DEPOT_HOURS, rule=charger_power_rule,
+                                     doc="charging within installed charger power")
+    m.vehicle_intake = pyo.Constraint(m.EV_DEPOT_HOURS, rule=vehicle_intake_rule,
+                                      doc="charging within the plugged-in vehicles' intake")
+
+    m.charger_capex_cny = pyo.Expression(m.YEARS, doc="chargers installed net of subsidy [CNY]",
+                                         rule=lambda m, y: pyo.quicksum(
+                                             inp.charger_price_cny[q, y] * m.chargers_added[d, q, y]
+                                             for d in inp.ev_depots for q in inp.charger_models))
+    m.charger_terminal_cny = pyo.Expression(
+        doc="book value of chargers at end_year + 1, straight line to zero [CNY]",
+        expr=inp.charger_existing_terminal_cny + pyo.quicksum(
+            inp.charger_terminal_share[q, c] * inp.charger_price_cny[q, c] * m.chargers_added[d, q, c]
+            for (d, q, c) in m.CHARGER_ADDS if inp.charger_terminal_share[q, c] > 0))
+
+
+def chargers_enough_rule(m, d, y):
+    r"""Every electric vehicle at a depot has a share of a charger.
+
+    .. math:: \sum_{k,j \in EV,c} n_{dkjcy} \le \sum_q V_q \, x_{dqy}
+
+    V_q: vehicles one charger serves; x: chargers in service. Units: vehicles.
+    """
+    inp = m.inp
+    return m.ev_count[d, y] <= pyo.quicksum(inp.vehicles_per_charger[q] * m.chargers_count[d, q, y]
+                                            for q in inp.charger_models)
+
+
+def charge_energy_rule(m, d, y, r):
+    r"""Each representative day, the depot delivers its electric fleet's charging need.
+
+    .. math:: \sum_h p^{ch}_{dyrh} \cdot 1\,h + s^{ch}_{dyr} = \sum_{k,j \in EV,c} e_{dkj}\, n_{dkjcy}
+
+    e = daily_km x kWh/100 km / 100 x days_per_year / 365. Units: kWh per day.
+    """
+    inp = m.inp
+    need = pyo.quicksum(inp.charge_kwh_per_vehicle_day[t[:3]] * m.vehicles_count[t]
+                        for t in m._ev_by_depot_year[d, y])
+    slack = m.charge_slack_kwh[d, y, r] if inp.with_slacks else 0
+    return pyo.quicksum(m.charge_kw[d, y, r, h] for h in m.HOURS) + slack == need
+
+
+def charger_power_rule(m, d, y, r, h):
+    r"""Charging power never exceeds the power of the chargers in service.
+
+    .. math:: p^{ch}_{dyrh} \le \sum_q P_q \, x_{dqy}
+
+    Units: kW.
+    """
+    inp = m.inp
+    return m.charge_kw[d, y, r, h] <= pyo.quicksum(inp.charger_power_kw[q] * m.chargers_count[d, q, y]
+                                                   for q in inp.charger_models)
+
+
+def vehicle_intake_rule(m, d, y, r, h):
+    r"""Charging power never exceeds what the vehicles plugged in at that hour can take.
+
+    .. math:: p^{ch}_{dyrh} \le \pi_{drh} \sum_{k,j \in EV,c} \bar P_j\, n_{dkjcy}
+
+    pi: share of the fleet plugged in; P-bar: the model's max_charge_kw. Units: kW.
+    """
+    inp = m.inp
+    share = inp.plugged_share[d, r, h]
+    if share <= 0:
+        return m.charge_kw[d, y, r, h] <= 0
+    return m.charge_kw[d, y, r, h] <= share * pyo.quicksum(
+        inp.max_charge_kw[t[2]] * m.vehicles_count[t] for t in m._ev_by_depot_year[d, y])

@@ -1,0 +1,68 @@
+"""Policy: the yearly capital budget, the yearly carbon cap and the minimum electric share of
+purchases. Capital spend and emissions are defined here once, as per-year expressions that the
+constraints, the objective and the reports all use."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from evfleet.inputs import Inputs
+
+
+def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
+    """Per-year capital spend and emissions, and the three policy constraints."""
+    m.capex_cny = pyo.Expression(m.YEARS, doc="capital spend net of subsidies [CNY]",
+                                 rule=lambda m, y: m.vehicle_capex_cny[y] + m.charger_capex_cny[y]
+                                 + m.pv_capex_cny[y] + m.storage_capex_cny[y] + m.grid_capex_cny[y])
+    m.emissions_t = pyo.Expression(m.YEARS, doc="CO2 of fuel burnt and grid imports [t]",
+                                   rule=lambda m, y: m.fuel_emissions_t[y] + m.grid_emissions_t[y])
+
+    m.budget_limit_cny = pyo.Param(m.BUDGET_YEARS, mutable=True, initialize=inp.budget_cny,
+                                   doc="capital budget [CNY]")
+    m.carbon_cap_limit_t = pyo.Param(m.CAP_YEARS, mutable=True, initialize=inp.carbon_cap_t,
+                                     doc="carbon cap [t CO2]")
+    if inp.with_slacks:
+        m.budget_slack_cny = pyo.Var(m.BUDGET_YEARS, within=pyo.NonNegativeReals,
+                                     doc="diagnosis: capital spend above the budget [CNY]")
+        m.carbon_slack_t = pyo.Var(m.CAP_YEARS, within=pyo.NonNegativeReals,
+                                   doc="diagnosis: emissions above the cap [t]")
+        m.ev_share_slack = pyo.Var(m.YEARS, within=pyo.NonNegativeReals,
+                                   doc="diagnosis: electric purchases missing [count]")
+    m.budget = pyo.Constraint(m.BUDGET_YEARS, rule=budget_rule, doc="yearly capital budget [CNY]")
+    m.carbon_cap = pyo.Constraint(m.CAP_YEARS, rule=carbon_cap_rule, doc="yearly carbon cap [t CO2]")
+    if inp.min_ev_share is not None:
+        m.ev_share = pyo.Constraint(m.YEARS, rule=ev_share_rule,
+                                    doc="electric vehicles >= share of all vehicles bought")
+
+
+def budget_rule(m, y):
+    r"""Capital spend in year y stays within the budget; resale proceeds are income, not budget.
+
+    .. math:: K^{veh}_y + K^{chg}_y + K^{pv}_y + K^{sto}_y + K^{grid}_y \le B_y + s^{B}_y
+
+    Units: CNY per year, net of subsidies.
+    """
+    slack = m.budget_slack_cny[y] if m.inp.with_slacks else 0
+    return m.capex_cny[y] <= m.budget_limit_cny[y] + slack
+
+
+def carbon_cap_rule(m, y):
+    r"""Fleet-wide emissions in year y stay within the carbon cap.
+
+    .. math:: E^{fuel}_y + E^{grid}_y \le \overline{E}_y + s^{E}_y
+
+    E^fuel: litres x kg CO2 per litre / 1000; E^grid: imported kWh x grid factor. Units: t CO2.
+    """
+    slack = m.carbon_slack_t[y] if m.inp.with_slacks else 0
+    return m.emissions_t[y] <= m.carbon_cap_limit_t[y] + slack
+
+
+def ev_share_rule(m, y):
+    r"""Electric vehicles are at least the required share of all vehicles bought in year y.
+
+    .. math:: \sum_{j \in EV} b_{\cdot jy} + s^{EV}_y \ge \sigma \sum_j b_{\cdot jy}
+
+    Units: vehicles.
+    """
+    slack = m.ev_share_slack[y] if m.inp.with_slacks else 0
+    return m.ev_bought[y] + slack >= m.inp.min_ev_share * m.all_bought[y]

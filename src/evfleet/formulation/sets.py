@@ -1,0 +1,74 @@
+"""Every index set of the model. Only live tuples are indexed (built in evfleet.inputs).
+
+Index letters: d depot, k duty, j vehicle model, c vintage (cohort), y year, q charger model,
+r representative day, h hour.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from evfleet.inputs import Inputs
+
+
+def add_sets(m: pyo.ConcreteModel, inp: Inputs) -> None:
+    """Declare the sets used by every topic module."""
+    m.YEARS = pyo.Set(initialize=inp.years, ordered=True, doc="planning years y")
+    m.DEPOTS = pyo.Set(initialize=inp.depots, ordered=True, doc="depots d")
+    m.DAYS = pyo.Set(initialize=inp.days, ordered=True, doc="representative days r")
+    m.HOURS = pyo.Set(initialize=inp.hours, ordered=True, doc="hours h of a representative day")
+    m.DUTY_YEARS = pyo.Set(dimen=3, ordered=True, doc="(d, k, y) duty need in each year",
+                           initialize=sorted(inp.need_count))
+    m.COHORTS = pyo.Set(dimen=4, ordered=True, initialize=inp.cohorts,
+                        doc="vehicle cohorts (d, k, j, c) that can hold vehicles")
+    m.COHORT_YEARS = pyo.Set(dimen=5, ordered=True, initialize=inp.cohort_years,
+                             doc="live cohort-years (d, k, j, c, y), c <= y < c + life")
+    m.BUY_COHORTS = pyo.Set(dimen=4, ordered=True, initialize=inp.buy_cohorts,
+                            doc="cohorts (d, k, j, c) bought in planning year c")
+    m.EV_DEPOTS = pyo.Set(initialize=inp.ev_depots, ordered=True,
+                          doc="depots that may hold electric vehicles")
+    m.CHARGER_MODELS = pyo.Set(initialize=inp.charger_models, ordered=True, doc="charger models q")
+    m.CHARGER_ADDS = pyo.Set(dimen=3, ordered=True, doc="(d, q, y) charger installations",
+                             initialize=[(d, q, y) for d in inp.ev_depots
+                                         for q in inp.charger_models for y in inp.years])
+    m.EV_DEPOT_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y) for electric depots",
+                               initialize=[(d, y) for d in inp.ev_depots for y in inp.years])
+    m.EV_DEPOT_DAYS = pyo.Set(dimen=3, ordered=True, doc="(d, y, r) for electric depots",
+                              initialize=[(d, y, r) for d in inp.ev_depots for y in inp.years
+                                          for r in inp.days])
+    m.EV_DEPOT_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h) for electric depots",
+                               initialize=[(d, y, r, h) for d in inp.ev_depots for y in inp.years
+                                           for r in inp.days for h in inp.hours])
+    m.DEPOT_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y)",
+                            initialize=[(d, y) for d in inp.depots for y in inp.years])
+    m.DEPOT_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h)",
+                            initialize=[(d, y, r, h) for d in inp.depots for y in inp.years
+                                        for r in inp.days for h in inp.hours])
+    m.PV_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y) at depots with a usable roof",
+                         initialize=[(d, y) for d in inp.pv_depots for y in inp.years])
+    m.PV_FIRST = pyo.Set(dimen=2, ordered=True, doc="(d, y) where PV's fixed cost is still due",
+                         initialize=[(d, y) for d in inp.pv_depots if inp.pv_needs_fixed[d]
+                                     for y in inp.years])
+    m.PV_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h) at PV depots",
+                         initialize=[(d, y, r, h) for d in inp.pv_depots for y in inp.years
+                                     for r in inp.days for h in inp.hours])
+    m.EXPORT_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h) where export is allowed",
+                             initialize=[(d, y, r, h) for d in inp.export_depots for y in inp.years
+                                         for r in inp.days for h in inp.hours])
+    m.STORAGE_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y) at depots allowing storage",
+                              initialize=[(d, y) for d in inp.storage_depots for y in inp.years])
+    m.STORAGE_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h) at storage depots",
+                              initialize=[(d, y, r, h) for d in inp.storage_depots
+                                          for y in inp.years for r in inp.days for h in inp.hours])
+    m.UPGRADE_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y) at depots that may upgrade",
+                              initialize=[(d, y) for d in inp.upgrade_depots for y in inp.years])
+    m.DEMAND_YEARS = pyo.Set(dimen=2, ordered=True, initialize=sorted(inp.demand_cny_per_kw_year),
+                             doc="(d, y) where a demand charge may be billed")
+    m.TWO_PART_CHOICE = pyo.Set(dimen=2, ordered=True,
+                                initialize=[t for t in sorted(inp.demand_cny_per_kw_year)
+                                            if t not in inp.two_part_fixed],
+                                doc="(d, y) where an upgrade may cross the two-part threshold")
+    m.BUDGET_YEARS = pyo.Set(initialize=sorted(inp.budget_cny), ordered=True,
+                             doc="years with a capital budget")
+    m.CAP_YEARS = pyo.Set(initialize=sorted(inp.carbon_cap_t), ordered=True,
+                          doc="years with a carbon cap")

@@ -1,0 +1,167 @@
+"""Rooftop PV (within the roof, a fixed cost the first time) and stationary storage (hourly state
+of charge with round-trip losses, cyclic over each representative day)."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from evfleet.inputs import Inputs
+
+
+def add_solar_storage(m: pyo.ConcreteModel, inp: Inputs) -> None:
+    """PV and storage variables, constraints and cost expressions."""
+    _add_solar(m, inp)
+    _add_storage(m, inp)
+
+
+def _add_solar(m: pyo.ConcreteModel, inp: Inputs) -> None:
+    m.pv_added_kw = pyo.Var(m.PV_YEARS, within=pyo.NonNegativeReals,
+                            bounds=lambda m, d, y: (0, inp.pv_roof_kw[d]), doc="PV added [kW]")
+    m.pv_first = pyo.Var(m.PV_FIRST, within=pyo.Binary, doc="1 in the year PV is first built [-]")
+    m.pv_kw = pyo.Expression(m.PV_YEARS, doc="PV in service [kW]", rule=lambda m, d, y: (
+        inp.pv_existing_kw[d] + pyo.quicksum(m.pv_added_kw[d, c] for c in inp.years
+                                             if c <= y < c + inp.pv_life)))
+    m.roof_limit = pyo.Constraint(m.PV_YEARS, rule=roof_limit_rule, doc="PV within the usable roof")
+    m.PV_FIRST_DEPOTS = pyo.Set(initialize=sorted({d for d, _ in m.PV_FIRST}), ordered=True,
+                                doc="depots without PV at start_year")
+    m.pv_first_once = pyo.Constraint(m.PV_FIRST_DEPOTS, rule=pv_first_once_rule,
+                                     doc="PV's fixed cost is paid once per depot")
+    m.pv_needs_first = pyo.Constraint(m.PV_FIRST, rule=pv_needs_first_rule,
+                                      doc="PV is added only once its fixed cost has been paid")
+    m.pv_used_kw = pyo.Var(m.PV_HOURS, within=pyo.NonNegativeReals, doc="PV used on site [kW]")
+    m.export_kw = pyo.Var(m.EXPORT_HOURS, within=pyo.NonNegativeReals, doc="PV exported [kW]")
+    m.pv_available = pyo.Constraint(m.PV_HOURS, rule=pv_available_rule,
+                                    doc="PV used plus exported within PV output")
+
+    m.pv_capex_cny = pyo.Expression(m.YEARS, doc="PV built [CNY]", rule=lambda m, y: pyo.quicksum(
+        inp.pv_capex_cny_per_kw[y] * m.pv_added_kw[d, y] for d in inp.pv_depots)
+        + pyo.quicksum(inp.pv_fixed_cny * m.pv_first[d, y] for d in m.PV_FIRST_DEPOTS))
+    m.pv_om_cny = pyo.Expression(m.YEARS, doc="PV operation and maintenance [CNY]",
+                                 rule=lambda m, y: pyo.quicksum(
+                                     inp.pv_om_cny_per_kw_year * m.pv_kw[d, y] for d in inp.pv_depots))
+    left = {c: max(c + inp.pv_life - (inp.end_year + 1), 0) / inp.pv_life for c in inp.years}
+    m.pv_terminal_cny = pyo.Expression(doc="book value of PV at end_year + 1 [CNY]", expr=pyo.quicksum(
+        left[y] * (inp.pv_capex_cny_per_kw[y] * m.pv_added_kw[d, y]
+                   + (inp.pv_fixed_cny * m.pv_first[d, y] if (d, y) in m.PV_FIRST else 0))
+        for (d, y) in m.PV_YEARS if left[y] > 0))
+
+
+def roof_limit_rule(m, d, y):
+    r"""PV in service fits on the usable roof.
+
+    .. math:: \mathit{PV}_{dy} \le A_d \, \rho
+
+    A: roof_m2; rho: kw_per_m2. Units: kW.
+    """
+    return m.pv_kw[d, y] <= m.inp.pv_roof_kw[d]
+
+
+def pv_first_once_rule(m, d):
+    r"""PV's fixed cost is paid at most once per depot.
+
+    .. math:: \sum_y f_{dy} \le 1
+
+    Units: dimensionless (binary).
+    """
+    return pyo.quicksum(m.pv_first[d, y] for y in m.YEARS) <= 1
+
+
+def pv_needs_first_rule(m, d, y):
+    r"""PV is added in year y only if its fixed cost was paid in y or before.
+
+    .. math:: a^{pv}_{dy} \le A_d \rho \sum_{y' \le y} f_{dy'}
+
+    The bound is the roof's capacity, taken from the data. Units: kW.
+    """
+    return m.pv_added_kw[d, y] <= m.inp.pv_roof_kw[d] * pyo.quicksum(
+        m.pv_first[d, c] for c in m.YEARS if c <= y)
+
+
+def pv_available_rule(m, d, y, r, h):
+    r"""PV used on site plus PV exported never exceeds PV output; the rest is curtailed.
+
+    .. math:: u_{dyrh} + x_{dyrh} \le \mathit{PV}_{dy}\, g_{drh}
+
+    g: output per kWp of the depot's city at that hour. Units: kW.
+    """
+    export = m.export_kw[d, y, r, h] if (d, y, r, h) in m.EXPORT_HOURS else 0
+    return m.pv_used_kw[d, y, r, h] + export <= m.inp.pv_kw_per_kwp[d, r, h] * m.pv_kw[d, y]
+
+
+def _add_storage(m: pyo.ConcreteModel, inp: Inputs) -> None:
+    m.storage_added_kwh = pyo.Var(m.STORAGE_YEARS, within=pyo.NonNegativeReals,
+                                  bounds=lambda m, d, y: (0, inp.storage_max_kwh[d]),
+                                  doc="storage added [kWh]")
+    m.storage_kwh = pyo.Expression(m.STORAGE_YEARS, doc="storage in service [kWh]",
+                                   rule=lambda m, d, y: pyo.quicksum(
+                                       m.storage_added_kwh[d, c] for c in inp.years
+                                       if c <= y < c + inp.storage_life))
+    m.storage_limit = pyo.Constraint(m.STORAGE_YEARS, rule=storage_limit_rule,
+                                     doc="storage within the depot's allowed size")
+    m.storage_charge_kw = pyo.Var(m.STORAGE_HOURS, within=pyo.NonNegativeReals,
+                                  doc="storage charging [kW]")
+    m.storage_discharge_kw = pyo.Var(m.STORAGE_HOURS, within=pyo.NonNegativeReals,
+                                     doc="storage discharging [kW]")
+    m.storage_soc_kwh = pyo.Var(m.STORAGE_HOURS, within=pyo.NonNegativeReals,
+                                doc="storage state of charge at the end of the hour [kWh]")
+    m.storage_balance = pyo.Constraint(m.STORAGE_HOURS, rule=storage_balance_rule,
+                                       doc="state of charge follows charging and discharging")
+    m.storage_energy_limit = pyo.Constraint(m.STORAGE_HOURS, rule=storage_energy_limit_rule,
+                                            doc="state of charge within capacity")
+    m.storage_charge_limit = pyo.Constraint(m.STORAGE_HOURS, rule=storage_charge_limit_rule,
+                                            doc="charging within the battery's power")
+    m.storage_discharge_limit = pyo.Constraint(m.STORAGE_HOURS, rule=storage_discharge_limit_rule,
+                                               doc="discharging within the battery's power")
+    m.storage_capex_cny = pyo.Expression(m.YEARS, doc="storage built [CNY]",
+                                         rule=lambda m, y: pyo.quicksum(
+                                             inp.storage_capex_cny_per_kwh[y] * m.storage_added_kwh[d, y]
+                                             for d in inp.storage_depots))
+    m.storage_om_cny = pyo.Expression(m.YEARS, doc="storage operation and maintenance [CNY]",
+                                      rule=lambda m, y: pyo.quicksum(
+                                          inp.storage_om_cny_per_kwh_year * m.storage_kwh[d, y]
+                                          for d in inp.storage_depots))
+    left = {c: max(c + inp.storage_life - (inp.end_year + 1), 0) / inp.storage_life for c in inp.years}
+    m.storage_terminal_cny = pyo.Expression(doc="book value of storage at end_year + 1 [CNY]",
+                                            expr=pyo.quicksum(
+                                                left[y] * inp.storage_capex_cny_per_kwh[y]
+                                                * m.storage_added_kwh[d, y]
+                                                for (d, y) in m.STORAGE_YEARS if left[y] > 0))
+
+
+def storage_limit_rule(m, d, y):
+    r"""Storage in service stays within the depot's max_storage_kwh.
+
+    .. math:: S_{dy} \le \bar S_d
+
+    Units: kWh.
+    """
+    return m.storage_kwh[d, y] <= m.inp.storage_max_kwh[d]
+
+
+def storage_balance_rule(m, d, y, r, h):
+    r"""State of charge after hour h, cyclic over the representative day (hour -1 is hour 23).
+
+    .. math:: e_{dyrh} = e_{dyr,h-1} + \eta\, c_{dyrh} \cdot 1h - d_{dyrh} \cdot 1h / \eta
+
+    eta = sqrt(round_trip_efficiency). Units: kWh.
+    """
+    inp = m.inp
+    prev = inp.hours[(inp.hours.index(h) - 1) % len(inp.hours)]
+    eta = inp.storage_efficiency
+    return (m.storage_soc_kwh[d, y, r, h] == m.storage_soc_kwh[d, y, r, prev]
+            + eta * m.storage_charge_kw[d, y, r, h] - m.storage_discharge_kw[d, y, r, h] / eta)
+
+
+def storage_energy_limit_rule(m, d, y, r, h):
+    r"""State of charge within capacity: :math:`e_{dyrh} \le S_{dy}`. Units: kWh."""
+    return m.storage_soc_kwh[d, y, r, h] <= m.storage_kwh[d, y]
+
+
+def storage_charge_limit_rule(m, d, y, r, h):
+    r"""Charging within power: :math:`c_{dyrh} \le \kappa S_{dy}`, kappa = power_kw_per_kwh. Units: kW."""
+    return m.storage_charge_kw[d, y, r, h] <= m.inp.storage_power_kw_per_kwh * m.storage_kwh[d, y]
+
+
+def storage_discharge_limit_rule(m, d, y, r, h):
+    r"""Discharging within power: :math:`d_{dyrh} \le \kappa S_{dy}`. Units: kW."""
+    return m.storage_discharge_kw[d, y, r, h] <= m.inp.storage_power_kw_per_kwh * m.storage_kwh[d, y]
