@@ -34,7 +34,8 @@ class InputError(Exception):
 class NoPlanError(Exception):
     """The solver found no plan: infeasible (with the conflicting targets named) or failed."""
 
-    def __init__(self, status: str, lines: list[str]):
+    def __init__(self, status: str, lines: list[str], summary: dict | None = None):
         self.status = status
         self.lines = lines
+        self.summary = summary or {}
         super().__init__("\n".join(lines))

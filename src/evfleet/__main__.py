@@ -1,0 +1,3 @@
+from evfleet.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""The like-for-like plan (spec §5 `baseline`): every vehicle leaving at end of life is replaced by
+the same model, growth is met with the duty's main model, and no PV or storage is added. Chargers
+and grid upgrades stay free so that electric vehicles already owned can charge; budget, carbon cap
+and electric share do not apply. It is the same model with those decisions fixed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from evfleet.inputs import Inputs
+
+
+def like_for_like(inp: Inputs) -> tuple[dict, dict]:
+    """Cohort counts {(d,k,j,c,y): n} and purchases {(d,k,j,c): n} of the like-for-like plan."""
+    servable = set(inp.servable)
+    live = inp_cohort_years(inp)
+    counts: dict = {}
+    buys: dict = defaultdict(int)
+    for (d, k) in inp.duties:
+        owned = defaultdict(int)
+        for (dd, kk, j, c), n in inp.initial_count.items():
+            if (dd, kk) == (d, k):
+                owned[j] += n
+        for (dd, kk, j, c, n) in inp.past_life:
+            if (dd, kk) == (d, k):
+                owned[j] += n
+        usable = [j for (dd, kk, j) in servable if (dd, kk) == (d, k)]
+        main = max(owned, key=lambda j: (owned[j], j)) if owned else None
+        if main not in usable:
+            main = min(usable, key=lambda j: (inp.buy_price_cny[d, k, j, inp.start_year], j))
+
+        def same(j: str) -> str:
+            return j if j in usable else main
+
+        cohorts = {t: n for t, n in inp.initial_count.items() if t[:2] == (d, k)}
+        for (dd, kk, j, c, n) in inp.past_life:
+            if (dd, kk) == (d, k):
+                key = (d, k, same(j), inp.start_year)
+                cohorts[key] = cohorts.get(key, 0) + n
+                buys[key] += n
+        for y in inp.years:
+            for t, n in list(cohorts.items()):
+                if t[3] < y and inp.exit_year[t] == y and n:
+                    key = (d, k, same(t[2]), y)
+                    cohorts[key] = cohorts.get(key, 0) + n
+                    buys[key] += n
+            in_service = sum(n for t, n in cohorts.items() if (*t, y) in live)
+            short = inp.need_count[d, k, y] - in_service
+            if short > 0:
+                key = (d, k, main, y)
+                cohorts[key] = cohorts.get(key, 0) + short
+                buys[key] += short
+        for t, n in cohorts.items():
+            for y in inp.years:
+                if (*t, y) in live:
+                    counts[(*t, y)] = n
+    return counts, dict(buys)
+
+
+def inp_cohort_years(inp: Inputs) -> frozenset:
+    """The live cohort-years as a set."""
+    return frozenset(inp.cohort_years)
+
+
+def fix_like_for_like(m: pyo.ConcreteModel, inp: Inputs) -> None:
+    """Fix the fleet to the like-for-like plan; no new PV or storage; policies off."""
+    counts, buys = like_for_like(inp)
+    for t, var in m.vehicles_count.items():
+        var.fix(counts.get(t, 0))
+    for t, var in m.buy_count.items():
+        var.fix(buys.get(t, 0))
+    for var in (*m.pv_added_kw.values(), *m.pv_first.values(), *m.storage_added_kwh.values()):
+        var.fix(0)
+    for name in ("budget", "carbon_cap", "ev_share"):
+        if hasattr(m, name):
+            getattr(m, name).deactivate()

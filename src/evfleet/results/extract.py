@@ -1,0 +1,201 @@
+"""The only reader of variable values: a solved model -> tidy long tables (spec §5).
+
+Every table is a pandas DataFrame with the contract's columns, sorted, with integers as int and
+floats rounded to ROUND digits so that repeated runs write identical files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from evfleet.inputs import Inputs
+
+ROUND = 6
+
+
+def _v(x) -> float:
+    value = pyo.value(x, exception=False)
+    return 0.0 if value is None else float(value)
+
+
+def _count(x) -> int:
+    return int(round(_v(x)))
+
+
+def _frame(rows: list[dict], columns: list[str], sort: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    if len(df):
+        df = df.sort_values(sort, kind="stable").reset_index(drop=True)
+    floats = df.select_dtypes("float").columns
+    df[floats] = df[floats].round(ROUND) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return df
+
+
+def extract_tables(m: pyo.ConcreteModel, inp: Inputs) -> dict[str, pd.DataFrame]:
+    """All result tables of a solved model, keyed by file stem."""
+    return {
+        "fleet": _fleet(m, inp),
+        "purchases": _purchases(m, inp),
+        "retirements": _retirements(m, inp),
+        "chargers": _chargers(m, inp),
+        "solar": _solar(m, inp),
+        "storage": _storage(m, inp),
+        "grid": _grid(m, inp),
+        "energy": _energy(m, inp),
+        "costs": _costs(m, inp),
+        "emissions": _emissions(m, inp),
+        "excluded": _frame([dict(zip(("depot", "duty", "model", "reason"), e)) for e in inp.excluded],
+                           ["depot", "duty", "model", "reason"], ["depot", "duty", "model"]),
+    }
+
+
+def _fleet(m, inp):
+    total = defaultdict(int)
+    for t in inp.cohort_years:
+        total[t[0], t[1], t[2], t[4]] += _count(m.vehicles_count[t])
+    rows = [{"depot": d, "duty": k, "model": j, "year": y, "energy": inp.vehicle_energy[j], "count": n}
+            for (d, k, j, y), n in total.items() if n > 0]
+    return _frame(rows, ["depot", "duty", "model", "year", "energy", "count"],
+                  ["depot", "duty", "year", "model"])
+
+
+def _purchases(m, inp):
+    rows = []
+    for t in inp.buy_cohorts:
+        n = _count(m.buy_count[t])
+        if n > 0:
+            rows.append({"depot": t[0], "duty": t[1], "model": t[2], "year": t[3], "count": n,
+                         "capex_cny": n * inp.buy_price_cny[t]})
+    return _frame(rows, ["depot", "duty", "model", "year", "count", "capex_cny"],
+                  ["depot", "duty", "year", "model"])
+
+
+def _retirements(m, inp):
+    """Vehicles leaving: sold early, at end of life, or already past life at start_year."""
+    rows = []
+    for t in inp.cohort_years:
+        n = _count(m.retire_count[t])
+        if n > 0:
+            rows.append({"depot": t[0], "duty": t[1], "model": t[2], "year": t[4], "bought": t[3],
+                         "count": n, "reason": "sold early", "value_cny": n * inp.resale_value_cny[t]})
+    for c in inp.cohorts:
+        e = inp.exit_year[c]
+        last = (*c, e - 1)
+        if e <= inp.end_year and last in m.COHORT_YEARS:
+            n = _count(m.vehicles_count[last])
+            if n > 0:
+                rows.append({"depot": c[0], "duty": c[1], "model": c[2], "year": e, "bought": c[3],
+                             "count": n, "reason": "end of life", "value_cny": n * inp.exit_value_cny[c]})
+    for (d, k, j, b, n) in inp.past_life:
+        rows.append({"depot": d, "duty": k, "model": j, "year": inp.start_year, "bought": b, "count": n,
+                     "reason": "past life at start", "value_cny": None})
+    return _frame(rows, ["depot", "duty", "model", "year", "bought", "count", "reason", "value_cny"],
+                  ["depot", "duty", "year", "model", "bought"])
+
+
+def _chargers(m, inp):
+    rows = []
+    for (d, q, y) in m.CHARGER_ADDS:
+        installed, added = _count(m.chargers_count[d, q, y]), _count(m.chargers_added[d, q, y])
+        if installed or added:
+            rows.append({"depot": d, "charger": q, "year": y, "installed": installed, "added": added})
+    return _frame(rows, ["depot", "charger", "year", "installed", "added"], ["depot", "charger", "year"])
+
+
+def _solar(m, inp):
+    rows = [{"depot": d, "year": y, "pv_kw": _v(m.pv_kw[d, y]), "added_kw": _v(m.pv_added_kw[d, y])}
+            for (d, y) in m.PV_YEARS]
+    return _frame(rows, ["depot", "year", "pv_kw", "added_kw"], ["depot", "year"])
+
+
+def _storage(m, inp):
+    rows = [{"depot": d, "year": y, "storage_kwh": _v(m.storage_kwh[d, y]),
+             "added_kwh": _v(m.storage_added_kwh[d, y])} for (d, y) in m.STORAGE_YEARS]
+    return _frame(rows, ["depot", "year", "storage_kwh", "added_kwh"], ["depot", "year"])
+
+
+def _grid(m, inp):
+    rows = []
+    for (d, y) in m.DEPOT_YEARS:
+        peak = max(_v(m.grid_import_kw[d, y, r, h]) for r in inp.days for h in inp.hours)
+        billed = (d, y) in inp.demand_cny_per_kw_year and (
+            (d, y) in inp.two_part_fixed or _count(m.two_part[d, y]) == 1)
+        rows.append({"depot": d, "year": y, "connection_kw": _v(m.connection_kw[d, y]),
+                     "added_kw": _v(m.upgrade_kw[d, y]) if (d, y) in m.UPGRADE_YEARS else 0.0,
+                     "peak_kw": peak, "demand_charged": bool(billed)})
+    return _frame(rows, ["depot", "year", "connection_kw", "added_kw", "peak_kw", "demand_charged"],
+                  ["depot", "year"])
+
+
+def _energy(m, inp):
+    rows = []
+    for (d, y, r, h) in m.DEPOT_HOURS:
+        key = (d, y, r, h)
+        pv_out = _v(m.pv_kw[d, y]) * inp.pv_kw_per_kwp[d, r, h] if key in m.PV_HOURS else 0.0
+        rows.append({
+            "depot": d, "year": y, "day": r, "hour": h, "weight_days": inp.day_weight[r],
+            "charge_kw": _v(m.charge_kw[key]) if key in m.EV_DEPOT_HOURS else 0.0,
+            "building_kw": inp.building_load_kw[d, r, h],
+            "grid_kw": _v(m.grid_import_kw[key]),
+            "pv_output_kw": pv_out,
+            "pv_used_kw": _v(m.pv_used_kw[key]) if key in m.PV_HOURS else 0.0,
+            "export_kw": _v(m.export_kw[key]) if key in m.EXPORT_HOURS else 0.0,
+            "storage_charge_kw": _v(m.storage_charge_kw[key]) if key in m.STORAGE_HOURS else 0.0,
+            "storage_discharge_kw": _v(m.storage_discharge_kw[key]) if key in m.STORAGE_HOURS else 0.0,
+            "storage_soc_kwh": _v(m.storage_soc_kwh[key]) if key in m.STORAGE_HOURS else 0.0,
+            "price_cny_per_kwh": inp.price_cny_per_kwh[d, r, h],
+        })
+    cols = ["depot", "year", "day", "hour", "weight_days", "charge_kw", "building_kw", "grid_kw",
+            "pv_output_kw", "pv_used_kw", "export_kw", "storage_charge_kw", "storage_discharge_kw",
+            "storage_soc_kwh", "price_cny_per_kwh"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["day"] = pd.Categorical(df["day"], categories=list(inp.days), ordered=True)
+    df = _frame(df.to_dict("records"), cols, ["depot", "year", "day", "hour"])
+    return df
+
+
+# category -> (model expression, sign): costs.csv's rows; their discounted sum is the NPV.
+COST_CATEGORIES = {
+    "capex_vehicles": ("vehicle_capex_cny", 1), "capex_chargers": ("charger_capex_cny", 1),
+    "capex_pv": ("pv_capex_cny", 1), "capex_storage": ("storage_capex_cny", 1),
+    "capex_grid": ("grid_capex_cny", 1), "resale": ("vehicle_resale_cny", -1),
+    "fuel": ("fuel_cny", 1), "maintenance": ("maintenance_cny", 1),
+    "electricity_energy": ("energy_cny", 1), "electricity_demand": ("demand_charge_cny", 1),
+    "export_revenue": ("export_revenue_cny", -1), "om_pv": ("pv_om_cny", 1),
+    "om_storage": ("storage_om_cny", 1), "carbon": ("carbon_cost_cny", 1),
+}
+CAPEX = ("capex_vehicles", "capex_chargers", "capex_pv", "capex_storage", "capex_grid")
+OPEX = ("fuel", "maintenance", "electricity_energy", "electricity_demand", "export_revenue",
+        "om_pv", "om_storage", "carbon")
+
+
+def _costs(m, inp):
+    rows = []
+    for y in inp.years:
+        for cat, (name, sign) in COST_CATEGORIES.items():
+            cny = sign * _v(getattr(m, name)[y])
+            rows.append({"year": y, "category": cat, "cny": cny,
+                         "discounted_cny": cny * inp.discount_factor[y]})
+    end = inp.end_year + 1
+    terminal = -_v(m.terminal_value_cny)
+    rows.append({"year": end, "category": "terminal_value", "cny": terminal,
+                 "discounted_cny": terminal * inp.discount_factor[end]})
+    return _frame(rows, ["year", "category", "cny", "discounted_cny"], ["year"])
+
+
+def _emissions(m, inp):
+    fuel = defaultdict(float)
+    for t in inp.cohort_years:
+        key = (t[0], t[1], t[2], t[4])
+        if key in inp.fuel_tco2_per_vehicle:
+            fuel[t[0], t[4]] += inp.fuel_tco2_per_vehicle[key] * _count(m.vehicles_count[t])
+    rows = []
+    for (d, y) in m.DEPOT_YEARS:
+        grid = sum(inp.grid_tco2_per_kwh[d, y] * inp.day_weight[r] * _v(m.grid_import_kw[d, y, r, h])
+                   for r in inp.days for h in inp.hours)
+        rows.append({"year": y, "depot": d, "source": "fuel", "t": fuel[d, y]})
+        rows.append({"year": y, "depot": d, "source": "grid", "t": grid})
+    return _frame(rows, ["year", "depot", "source", "t"], ["year", "depot", "source"])

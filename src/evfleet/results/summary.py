@@ -1,0 +1,71 @@
+"""Per-year figures and the compliance table, computed from the result tables (never the model)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from evfleet.inputs import Inputs
+from evfleet.results.extract import CAPEX, OPEX
+
+TOLERANCE = 1e-6  # relative slack allowed when checking a cap met (solver feasibility tolerance)
+
+
+def per_year(tables: dict[str, pd.DataFrame], inp: Inputs) -> dict[str, dict]:
+    """{year: {capex_cny, opex_cny, emissions_t, ev_count, ice_count, ev_share, chargers, pv_kw,
+    storage_kwh}} with counts and sizes in service that year."""
+    costs, fleet = tables["costs"], tables["fleet"]
+    out = {}
+    for y in inp.years:
+        c = costs[costs["year"] == y].set_index("category")["cny"]
+        f = fleet[fleet["year"] == y]
+        ev = int(f.loc[f["energy"] == "electricity", "count"].sum())
+        ice = int(f.loc[f["energy"] != "electricity", "count"].sum())
+        out[str(y)] = {
+            "capex_cny": float(c.reindex(CAPEX).fillna(0).sum()),
+            "opex_cny": float(c.reindex(OPEX).fillna(0).sum()),
+            "emissions_t": float(tables["emissions"].loc[tables["emissions"]["year"] == y, "t"].sum()),
+            "ev_count": ev,
+            "ice_count": ice,
+            "ev_share": ev / (ev + ice) if ev + ice else None,
+            "chargers": int(tables["chargers"].loc[tables["chargers"]["year"] == y, "installed"].sum()),
+            "pv_kw": float(tables["solar"].loc[tables["solar"]["year"] == y, "pv_kw"].sum()),
+            "storage_kwh": float(tables["storage"].loc[tables["storage"]["year"] == y,
+                                                       "storage_kwh"].sum()),
+        }
+    return out
+
+
+def compliance(tables: dict[str, pd.DataFrame], inp: Inputs) -> pd.DataFrame:
+    """Year by year: the pilot's electric share of purchases and chargers per electric vehicle in
+    service (about 1:1),
+    and the case's carbon cap and budget, each with required, achieved and met."""
+    years = per_year(tables, inp)
+    buys = tables["purchases"]
+    electric = {j for j, e in inp.vehicle_energy.items() if e == "electricity"}
+    rows = []
+    for y in inp.years:
+        b = buys[buys["year"] == y]
+        bought = int(b["count"].sum())
+        ev_bought = int(b.loc[b["model"].isin(electric), "count"].sum())
+        share = ev_bought / bought if bought else None
+        rows.append(_row(y, "pilot_ev_share_of_purchases", inp.pilot_ev_share, share,
+                         share is None or share >= inp.pilot_ev_share - TOLERANCE))
+        evs, chargers = years[str(y)]["ev_count"], years[str(y)]["chargers"]
+        ratio = chargers / evs if evs else None
+        rows.append(_row(y, "pilot_chargers_per_ev", inp.pilot_chargers_per_ev, ratio,
+                         ratio is None or ratio >= inp.pilot_chargers_per_ev - TOLERANCE))
+        if y in inp.carbon_cap_t:
+            cap, got = inp.carbon_cap_t[y], years[str(y)]["emissions_t"]
+            rows.append(_row(y, "carbon_cap_t", cap, got, got <= cap * (1 + TOLERANCE) + TOLERANCE))
+        if y in inp.budget_cny:
+            cap, got = inp.budget_cny[y], years[str(y)]["capex_cny"]
+            rows.append(_row(y, "budget_cny", cap, got, got <= cap * (1 + TOLERANCE) + TOLERANCE))
+    return pd.DataFrame(rows, columns=["year", "rule", "required", "achieved", "met"])
+
+
+def _row(year: int, rule: str, required: float, achieved: float | None, met: bool) -> dict:
+    achieved = None if achieved is None or (isinstance(achieved, float) and math.isnan(achieved)) \
+        else round(achieved, 6)
+    return {"year": year, "rule": rule, "required": required, "achieved": achieved, "met": bool(met)}

@@ -1,0 +1,93 @@
+"""Write a run's tables and summary: CSV files, summary.json and plan.xlsx. Pure functions of the
+tables; nothing here imports Pyomo. Files are written to a temporary folder next to the target and
+moved into place at the end, so an interrupted run never leaves half a plan."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from evfleet.errors import InputError, InputProblem
+
+SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "solar", "storage",
+               "grid", "costs", "emissions", "excluded", "energy")
+
+
+def check_output_dir(out: Path, case_name: str, force: bool) -> None:
+    """Refuse to replace a folder holding something other than an earlier run of this case."""
+    if force or not out.exists():
+        return
+    if not out.is_dir():
+        raise InputError([InputProblem(str(out), None, "", "expected an output folder, got a file")])
+    summary = out / "summary.json"
+    if summary.exists():
+        try:
+            owner = json.loads(summary.read_text(encoding="utf-8")).get("case")
+        except (ValueError, OSError):
+            owner = None
+        if owner == case_name:
+            return
+        raise InputError([InputProblem(str(out), None, "", f"holds a run of case '{owner}'; "
+                                       f"choose another --out or use --force to replace it")])
+    if any(out.iterdir()):
+        raise InputError([InputProblem(str(out), None, "", "is not empty and holds no evfleet run; "
+                                       "choose another --out or use --force to replace it")])
+
+
+def write_run(out: Path, summary: dict, tables: dict[str, pd.DataFrame]) -> None:
+    """Write everything into a temporary sibling folder, then swap it in for `out`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n",
+                                          encoding="utf-8")
+        for name, df in tables.items():
+            df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+        if tables:
+            write_xlsx(tmp / "plan.xlsx", summary, tables)
+        old = None
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            out.rename(old)
+        tmp.rename(out)
+        if old is not None:
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def summary_frame(summary: dict) -> pd.DataFrame:
+    """The summary's per-year figures as a table (one row per year), baseline figures beside."""
+    rows = []
+    base = (summary.get("baseline") or {}).get("per_year") or {}
+    for year, figures in summary.get("per_year", {}).items():
+        row = {"year": int(year), **figures}
+        for k, v in (base.get(year) or {}).items():
+            row[f"baseline_{k}"] = v
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def write_xlsx(path: Path, summary: dict, tables: dict[str, pd.DataFrame]) -> None:
+    """plan.xlsx: a summary sheet first, then one sheet per table."""
+    head = pd.DataFrame([
+        ("case", summary["case"]), ("status", summary["status"]),
+        ("objective_npv_cny", summary["objective_npv_cny"]), ("mip_gap", summary["mip_gap"]),
+        ("baseline_npv_cny", (summary.get("baseline") or {}).get("objective_npv_cny")),
+        ("build_seconds", summary["build_seconds"]), ("solve_seconds", summary["solve_seconds"]),
+    ], columns=["field", "value"])
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        head.to_excel(xl, sheet_name="summary", index=False)
+        summary_frame(summary).to_excel(xl, sheet_name="summary", index=False, startrow=len(head) + 2)
+        for name in SHEET_ORDER:
+            if name in tables:
+                tables[name].to_excel(xl, sheet_name=name, index=False)
+        for sheet in xl.book.worksheets:
+            sheet.freeze_panes = "A2" if sheet.title != "summary" else None

@@ -1,0 +1,36 @@
+"""Charger counts and hourly charging."""
+
+import pytest
+
+
+def test_chargers_are_ceil_of_evs_over_vehicles_per_charger(solve_tiny):
+    # 5 electric vans, 2 per charger, power ample: ceil(5/2) = 3 chargers.
+    summary, tables = solve_tiny(duty={"vehicles": 5})
+    ch = tables["chargers"]
+    assert ch[ch["year"] == 2025]["installed"].sum() == 3
+
+
+def test_charging_energy_matches_need_every_day(solve_tiny):
+    # 2 vans x 100 km x 20 kWh/100 km = 40 kWh on every representative day.
+    summary, tables = solve_tiny()
+    daily = tables["energy"].groupby("day", observed=True)["charge_kw"].sum()
+    assert daily.tolist() == pytest.approx([40.0] * 4, abs=1e-6)
+
+
+def test_demand_charge_flattens_the_peak(solve_tiny):
+    # On the two-part tariff (connection 1,000 kW >= 315 kVA) with a flat energy price, the cheapest
+    # way to deliver 40 kWh a day is evenly over 24 hours: a peak of 40/24 kW. Every hour has
+    # intake room: the smallest plugged-in share 0.1 x 2 vans x 50 kW = 10 kW > 40/24.
+    summary, tables = solve_tiny({"cities": {"shenzhen": {"demand_charge_cny_per_kw_month": 30}}})
+    grid = tables["grid"]
+    assert grid["peak_kw"].max() == pytest.approx(40 / 24, abs=1e-6)
+    assert bool(grid["demand_charged"].iloc[0])
+    demand = tables["costs"].set_index("category").loc["electricity_demand", "cny"]
+    assert demand == pytest.approx(40 / 24 * 30 * 12, abs=1e-4)
+
+
+def test_no_demand_charge_below_two_part_threshold(solve_tiny):
+    summary, tables = solve_tiny({"cities": {"shenzhen": {"demand_charge_cny_per_kw_month": 30}}},
+                                 depot={"grid_kw": 300})
+    assert tables["costs"].set_index("category").loc["electricity_demand", "cny"] == 0
+    assert not bool(tables["grid"]["demand_charged"].iloc[0])

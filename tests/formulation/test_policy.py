@@ -1,0 +1,70 @@
+"""Budget, carbon cap and electric share on tiny cases with hand-derived optima."""
+
+import pytest
+
+DIESEL_T_PER_VAN = 36500 * 0.10 * 2.68 / 1000  # 3,650 l x 2.68 kg/l = 9.782 t a year
+
+
+def models_bought(tables, year):
+    b = tables["purchases"]
+    return b[b["year"] == year].groupby("model")["count"].sum().to_dict()
+
+
+LONG_LIVED = {"end_year": 2026,
+              "vehicles": {"d": {"life_years": 10, "residual_share": 1.0},
+                           "e": {"life_years": 10, "residual_share": 1.0}},
+              "chargers": {"c": {"life_years": 10}}}
+FOUR_DIESELS = {"vehicles": 4, "fleet": [{"model": "d", "count": 4, "bought": 2024}]}
+
+
+def test_budget_buys_exactly_two_a_year(solve_tiny):
+    # With no depreciation (residual 1) and r = 0 an electric van costs nothing in NPV and saves
+    # 4,650 - 1,000... per year, so as many as possible are bought as early as possible. A budget
+    # of 4,100 a year buys two vans (4,000) and one charger (100) each year.
+    summary, tables = solve_tiny({**LONG_LIVED, "budget_cny": 4100}, duty=FOUR_DIESELS)
+    assert models_bought(tables, 2025) == {"e": 2}
+    assert models_bought(tables, 2026) == {"e": 2}
+    # NPV by hand: 2025: capex 4,100 - resale 2 x 1,000 + fuel 2 x 3,650 + power 2 x 730;
+    # 2026: 4,100 - 2,000 + 4 x 730; minus terminal: 4 vans x 2,000 + chargers 100 x 8/10 + 100 x 9/10.
+    npv = (4100 - 2000 + 7300 + 1460) + (4100 - 2000 + 2920) - (8000 + 80 + 90)
+    assert summary["objective_npv_cny"] == pytest.approx(npv, abs=1e-3)
+
+
+def test_more_budget_never_costs_more(solve_tiny):
+    tight = solve_tiny({**LONG_LIVED, "budget_cny": 4100}, duty=FOUR_DIESELS)[0]
+    loose = solve_tiny({**LONG_LIVED, "budget_cny": 8200}, duty=FOUR_DIESELS)[0]
+    assert loose["objective_npv_cny"] <= tight["objective_npv_cny"] + 1e-6
+    # With 8,200 all four vans and two chargers are bought in 2025: 2025: 8,200 - 4 x 1,000 resale
+    # + 4 x 730; 2026: 4 x 730; terminal: 4 x 2,000 + two chargers at 8/10 of 100. NPV 1,880.
+    assert loose["objective_npv_cny"] == pytest.approx(
+        (8200 - 4000 + 2920) + 2920 - (8000 + 160), abs=1e-3)
+
+
+PRICEY_EV = {"vehicles": {"e": {"price_cny": 10000}}}
+
+
+def test_carbon_cap_forces_minimum_electric(solve_tiny):
+    # 5 vans; diesel is cheaper; each diesel emits 9.782 t. A 25 t cap allows floor(25/9.782) = 2
+    # diesels, so exactly 3 electric vans (the grid is carbon-free here).
+    summary, tables = solve_tiny({**PRICEY_EV, "carbon_cap_t": 25}, duty={"vehicles": 5})
+    assert models_bought(tables, 2025) == {"d": 2, "e": 3}
+    em = tables["emissions"]["t"].sum()
+    assert em == pytest.approx(2 * DIESEL_T_PER_VAN, rel=1e-9)
+
+
+def test_tighter_cap_never_cheaper(solve_tiny):
+    loose = solve_tiny({**PRICEY_EV, "carbon_cap_t": 25}, duty={"vehicles": 5})[0]
+    tight = solve_tiny({**PRICEY_EV, "carbon_cap_t": 15}, duty={"vehicles": 5})[0]
+    assert tight["objective_npv_cny"] >= loose["objective_npv_cny"] - 1e-6
+    # one more electric van instead of a diesel: 10,730 - 4,650 = 6,080 (chargers: 2 for 3 or 4 EVs)
+    assert tight["objective_npv_cny"] - loose["objective_npv_cny"] == pytest.approx(6080, abs=1e-3)
+
+
+def test_min_ev_share_of_purchases(solve_tiny):
+    # 80 % of 5 purchases must be electric: ceil(0.8 x 5) = 4 electric, 1 diesel.
+    summary, tables = solve_tiny({**PRICEY_EV, "min_ev_share_of_purchases": 0.8},
+                                 duty={"vehicles": 5})
+    assert models_bought(tables, 2025) == {"d": 1, "e": 4}
+    comp = tables["compliance"]
+    row = comp[comp["rule"] == "pilot_ev_share_of_purchases"].iloc[0]
+    assert row["achieved"] == pytest.approx(0.8) and bool(row["met"])
