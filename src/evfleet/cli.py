@@ -40,7 +40,7 @@ def main() -> None:
               help="output folder [default: runs/<case name>]")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="stop HiGHS after this many seconds and keep the best plan found")
-@click.option("--gap", type=click.FloatRange(min=0, max=1), default=1e-4, show_default=True,
+@click.option("--gap", type=click.FloatRange(min=0, max=1), default=5e-3, show_default=True,
               help="relative MIP gap at which HiGHS stops")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="HiGHS threads")
 @click.option("--force", is_flag=True, help="replace an output folder holding another case's run")

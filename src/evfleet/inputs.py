@@ -128,7 +128,7 @@ class Inputs:
     pilot_chargers_per_ev: float
 
     # --- diagnosis -----------------------------------------------------------------------------
-    with_slacks: bool = False
+    slack_groups: frozenset[str] = frozenset()  # slack components to add (objective.SLACKS keys)
     slack_penalty: dict[str, float] = field(default_factory=dict)
 
     def depot_cohort_years(self) -> dict[tuple[str, int], list[DKJCY]]:

@@ -28,7 +28,7 @@ def add_charging(m: pyo.ConcreteModel, inp: Inputs) -> None:
 
     m.chargers_enough = pyo.Constraint(m.EV_DEPOT_YEARS, rule=chargers_enough_rule,
                                        doc="electric vehicles <= chargers x vehicles per charger")
-    if inp.with_slacks:
+    if "charge_slack_kwh" in inp.slack_groups:
         m.charge_slack_kwh = pyo.Var(m.EV_DEPOT_DAYS, within=pyo.NonNegativeReals,
                                      doc="diagnosis: daily charging energy not delivered [kWh]")
     m.charge_energy = pyo.Constraint(m.EV_DEPOT_DAYS, rule=charge_energy_rule,
@@ -71,7 +71,7 @@ def charge_energy_rule(m, d, y, r):
     inp = m.inp
     need = pyo.quicksum(inp.charge_kwh_per_vehicle_day[t[:3]] * m.vehicles_count[t]
                         for t in m._ev_by_depot_year[d, y])
-    slack = m.charge_slack_kwh[d, y, r] if inp.with_slacks else 0
+    slack = m.charge_slack_kwh[d, y, r] if "charge_slack_kwh" in inp.slack_groups else 0
     return pyo.quicksum(m.charge_kw[d, y, r, h] for h in m.HOURS) + slack == need
 
 

@@ -43,7 +43,7 @@ def add_fleet(m: pyo.ConcreteModel, inp: Inputs) -> None:
     for t in inp.cohort_years:
         by_duty_year[t[0], t[1], t[4]].append(t)
     m._by_duty_year = by_duty_year
-    if inp.with_slacks:
+    if "need_slack" in inp.slack_groups:
         m.need_slack = pyo.Var(m.DUTY_YEARS, within=pyo.NonNegativeReals,
                                doc="diagnosis: vehicles missing to meet a duty [count]")
     m.need_met = pyo.Constraint(m.DUTY_YEARS, rule=need_met_rule,
@@ -93,7 +93,7 @@ def need_met_rule(m, d, k, y):
 
     Units: vehicles. N = ceil(vehicles x (1+growth)^(y - start)); s only when diagnosing.
     """
-    slack = m.need_slack[d, k, y] if m.inp.with_slacks else 0
+    slack = m.need_slack[d, k, y] if "need_slack" in m.inp.slack_groups else 0
     return (pyo.quicksum(m.vehicles_count[t] for t in m._by_duty_year[d, k, y]) + slack
             >= m.inp.need_count[d, k, y])
 

@@ -30,7 +30,7 @@ def add_grid(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                            doc="an upgrade pays its fixed cost in its year")
     m.upgrade_limit = pyo.Constraint(m.UPGRADE_DEPOTS, rule=upgrade_limit_rule,
                                      doc="the connection never exceeds grid_upgrade.max_kw")
-    if inp.with_slacks:
+    if "grid_slack_kw" in inp.slack_groups:
         m.grid_slack_kw = pyo.Var(m.DEPOT_YEARS, within=pyo.NonNegativeReals,
                                   doc="diagnosis: import above the connection [kW]")
     m.grid_limit = pyo.Constraint(m.DEPOT_HOURS, rule=grid_limit_rule,
@@ -101,7 +101,7 @@ def grid_limit_rule(m, d, y, r, h):
 
     Units: kW. s only when diagnosing.
     """
-    slack = m.grid_slack_kw[d, y] if m.inp.with_slacks else 0
+    slack = m.grid_slack_kw[d, y] if "grid_slack_kw" in m.inp.slack_groups else 0
     return m.grid_import_kw[d, y, r, h] <= m.connection_kw[d, y] + slack
 
 

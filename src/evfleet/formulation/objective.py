@@ -33,7 +33,7 @@ def add_objective(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.npv_cny = pyo.Expression(doc="net present cost [CNY]", expr=pyo.quicksum(
         df[y] * (m.capex_cny[y] - m.vehicle_resale_cny[y] + m.opex_cny[y]) for y in inp.years)
         - df[inp.end_year + 1] * m.terminal_value_cny)
-    if inp.with_slacks:
+    if inp.slack_groups:
         m.objective = pyo.Objective(expr=slack_penalty(m, inp), sense=pyo.minimize,
                                     doc="diagnosis: smallest scaled relaxation")
     else:

@@ -21,11 +21,13 @@ def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                    doc="capital budget [CNY]")
     m.carbon_cap_limit_t = pyo.Param(m.CAP_YEARS, mutable=True, initialize=inp.carbon_cap_t,
                                      doc="carbon cap [t CO2]")
-    if inp.with_slacks:
+    if "budget_slack_cny" in inp.slack_groups:
         m.budget_slack_cny = pyo.Var(m.BUDGET_YEARS, within=pyo.NonNegativeReals,
                                      doc="diagnosis: capital spend above the budget [CNY]")
+    if "carbon_slack_t" in inp.slack_groups:
         m.carbon_slack_t = pyo.Var(m.CAP_YEARS, within=pyo.NonNegativeReals,
                                    doc="diagnosis: emissions above the cap [t]")
+    if "ev_share_slack" in inp.slack_groups:
         m.ev_share_slack = pyo.Var(m.YEARS, within=pyo.NonNegativeReals,
                                    doc="diagnosis: electric purchases missing [count]")
     m.budget = pyo.Constraint(m.BUDGET_YEARS, rule=budget_rule, doc="yearly capital budget [CNY]")
@@ -42,7 +44,7 @@ def budget_rule(m, y):
 
     Units: CNY per year, net of subsidies.
     """
-    slack = m.budget_slack_cny[y] if m.inp.with_slacks else 0
+    slack = m.budget_slack_cny[y] if "budget_slack_cny" in m.inp.slack_groups else 0
     return m.capex_cny[y] <= m.budget_limit_cny[y] + slack
 
 
@@ -53,7 +55,7 @@ def carbon_cap_rule(m, y):
 
     E^fuel: litres x kg CO2 per litre / 1000; E^grid: imported kWh x grid factor. Units: t CO2.
     """
-    slack = m.carbon_slack_t[y] if m.inp.with_slacks else 0
+    slack = m.carbon_slack_t[y] if "carbon_slack_t" in m.inp.slack_groups else 0
     return m.emissions_t[y] <= m.carbon_cap_limit_t[y] + slack
 
 
@@ -64,5 +66,5 @@ def ev_share_rule(m, y):
 
     Units: vehicles.
     """
-    slack = m.ev_share_slack[y] if m.inp.with_slacks else 0
+    slack = m.ev_share_slack[y] if "ev_share_slack" in m.inp.slack_groups else 0
     return m.ev_bought[y] + slack >= m.inp.min_ev_share * m.all_bought[y]

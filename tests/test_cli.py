@@ -1,0 +1,150 @@
+"""The command line: bad input gives one line per problem and exit 2; no plan gives exit 1;
+outputs are complete and never overwrite another case's run."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from evfleet.cli import main
+from conftest import REPO, TINY, merge, write_case
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(map(str, args)))
+    assert "Traceback" not in result.output
+    return result
+
+
+BAD = [
+    # (description, change to TINY, expected line suffix after "file:line: ")
+    ("unknown top-level key", {"budjet_cny": 5}, "budjet_cny: unknown field (did you mean 'budget_cny'?)"),
+    ("negative cap", {"carbon_cap_t": {2025: -900}}, "carbon_cap_t.2025: expected a value >= 0.0, got -900"),
+    ("NaN discount", {"discount_rate": float("nan")}, "discount_rate: expected a finite number, got NaN"),
+    ("end before start", {"end_year": 2020}, "end_year: expected a year >= start_year 2025, got 2020"),
+    ("horizon too long", {"end_year": 2070}, "end_year: expected a horizon of at most 40 years, got 46"),
+    ("share above one", {"min_ev_share_of_purchases": 1.5},
+     "min_ev_share_of_purchases: expected a value <= 1.0, got 1.5"),
+    ("unknown city", {"city": "wuhan"}, "city: unknown city 'wuhan'; expected one of beijing, changchun, "
+     "chengdu, chongqing, haikou, jinan, liuzhou, ningbo, ordos, shenzhen, shijiazhuang, tangshan, "
+     "xiamen, yinchuan, zhengzhou"),
+    ("string for number", {"budget_cny": "lots"}, "budget_cny: expected a number, got 'lots'"),
+    ("map year outside horizon", {"budget_cny": {2040: 5}}, "budget_cny.2040: expected a year in 2025-2025, got 2040"),
+    ("charger vehicles_per_charger below one", {"chargers": {"c": {"vehicles_per_charger": 0.5}}},
+     "chargers.c.vehicles_per_charger: expected a value >= 1.0, got 0.5"),
+    ("new vehicle missing a field", {"vehicles": {"x": {"vehicle_class": "test-van", "energy": "diesel"}}},
+     "vehicles.x.price_cny: required field is missing"),
+]
+
+
+@pytest.mark.parametrize("what,change,expected", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_one_line_exit_2(tmp_path, what, change, expected):
+    path = write_case(tmp_path, merge(TINY, change))
+    result = run("solve", path, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert any(line.startswith(f"{path}:") and line.endswith(expected) for line in lines), lines
+    assert lines[-1].endswith("nothing was solved.")
+    assert not (tmp_path / "out").exists()
+
+
+def _depot_change(tmp_path, **duty_change):
+    data = merge(TINY, {})
+    data["depots"][0]["duties"][0].update(duty_change)
+    return write_case(tmp_path, data)
+
+
+def test_unknown_fleet_model_with_suggestion(tmp_path):
+    path = _depot_change(tmp_path, fleet=[{"model": "dd", "count": 1, "bought": 2020}])
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert "depots[0].duties[0].fleet[0].model: unknown vehicle model 'dd' (did you mean 'd'?)" in result.output
+
+
+def test_fleet_bought_after_start(tmp_path):
+    path = _depot_change(tmp_path, fleet=[{"model": "d", "count": 1, "bought": 2026}])
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert "fleet[0].bought: expected a year <= start_year 2025, got 2026" in result.output
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    path = write_case(tmp_path, merge(TINY, {"budjet": 1, "discount_rate": -1, "city": "x"}))
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert result.output.count(str(path)) >= 2  # schema problems first, all of them together
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("", "the case file is empty"),
+    ("name: [unclosed\n", "YAML syntax error"),
+    ("- a\n- b\n", "expected a mapping of fields, got list"),
+])
+def test_unreadable_files(tmp_path, content, expected):
+    path = tmp_path / "case.yaml"
+    path.write_text(content, encoding="utf-8")
+    result = run("solve", path)
+    assert result.exit_code == 2 and expected in result.output
+
+
+def test_missing_file_and_directory(tmp_path):
+    assert "case file not found" in run("solve", tmp_path / "nope.yaml").output
+    result = run("solve", tmp_path)
+    assert result.exit_code == 2 and "expected a case file, got a directory" in result.output
+
+
+def test_wrong_encoding(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_bytes("name: tiny\ncity: 深圳\n".encode("gb18030"))
+    result = run("solve", path)
+    assert result.exit_code == 2 and f"{path}:2: expected UTF-8 text" in result.output
+
+
+def test_infeasible_names_budget_and_amount(tmp_path):
+    # Two vans must be bought in 2025 (none owned); the cheapest is 1,000 CNY each, but the budget is
+    # 500: the budget must rise by at least 1,500 CNY, and nothing else conflicts.
+    path = write_case(tmp_path, merge(TINY, {"budget_cny": 500, "vehicles": {"e": {"price_cny": 1e6}}}))
+    result = run("solve", path, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "constraints in conflict: budget, duty need;" in result.output
+    assert "duty need 2025 at dep, run: cannot meet duty need: vehicles short by 2.0 vehicles" in result.output
+    assert "budget 2025: needs a budget 1,500 CNY higher" in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["status"] == "infeasible"
+
+
+def test_solve_writes_every_output_and_refuses_other_cases_folder(tmp_path):
+    path = write_case(tmp_path, TINY)
+    out = tmp_path / "out"
+    result = run("solve", path, "--out", out)
+    assert result.exit_code == 0, result.output
+    expected = {"summary.json", "fleet.csv", "purchases.csv", "retirements.csv", "chargers.csv",
+                "solar.csv", "storage.csv", "grid.csv", "energy.csv", "costs.csv", "emissions.csv",
+                "compliance.csv", "excluded.csv", "plan.xlsx"}
+    assert expected <= {p.name for p in out.iterdir()}
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ("case", "status", "objective_npv_cny", "mip_gap", "build_seconds", "solve_seconds",
+                "per_year", "baseline"):
+        assert key in summary
+    assert set(summary["per_year"]["2025"]) == {"capex_cny", "opex_cny", "emissions_t", "ev_count",
+                                                "ice_count", "ev_share", "chargers", "pv_kw",
+                                                "storage_kwh"}
+    other = write_case(tmp_path, merge(TINY, {"name": "other"}), "other.yaml")
+    refused = run("solve", other, "--out", out)
+    assert refused.exit_code == 2 and "holds a run of case 'tiny'" in refused.output
+    assert json.loads((out / "summary.json").read_text())["case"] == "tiny"
+    assert run("solve", other, "--out", out, "--force").exit_code == 0
+
+
+def test_same_case_gives_identical_csv(tmp_path):
+    path = write_case(tmp_path, TINY)
+    run("solve", path, "--out", tmp_path / "a")
+    run("solve", path, "--out", tmp_path / "b")
+    for csv in (tmp_path / "a").glob("*.csv"):
+        assert csv.read_bytes() == (tmp_path / "b" / csv.name).read_bytes()
+
+
+def test_cities_lists_fifteen():
+    result = run("cities")
+    assert result.exit_code == 0
+    assert len(result.output.strip().splitlines()) == 16
