@@ -1,0 +1,55 @@
+"""Measure the routes from a built Pyomo model to HiGHS (issue: keep the fastest).
+
+Times, for one case, the build and the hand-off + presolve of each route with a 1 s solver time
+limit, so that the transfer dominates: Pyomo's contrib.solver `highs` (evfleet's route), and
+writing an LP file read by highspy. (`appsi_highs` through SolverFactory ignored the 1 s limit in
+a first try and solved to the end, so it is not compared here yet.) Usage: python benchmarks/handoff.py cases/network-east.yaml
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import highspy
+from pyomo.contrib.solver.common.factory import SolverFactory
+
+from evfleet.formulation import build_model
+from evfleet.run import load_inputs
+
+
+def timed(label: str, fn) -> None:
+    t = time.perf_counter()
+    fn()
+    print(f"{label:<28}{time.perf_counter() - t:8.2f} s")
+
+
+def main(case: str) -> None:
+    inp = load_inputs(case)
+    t = time.perf_counter()
+    build_model(inp)
+    print(f"{'build (Pyomo)':<28}{time.perf_counter() - t:8.2f} s")
+
+    def contrib():
+        SolverFactory("highs").solve(build_model(inp), time_limit=1, load_solutions=False,
+                                     raise_exception_on_nonoptimal_result=False)
+
+    def lp_file():
+        m = build_model(inp)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "m.lp"
+            m.write(str(path), io_options={"symbolic_solver_labels": False})
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.setOptionValue("time_limit", 1.0)
+            h.readModel(str(path))
+            h.run()
+
+    timed("build + contrib highs", contrib)
+    timed("build + LP file + highspy", lp_file)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
