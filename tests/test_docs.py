@@ -1,5 +1,7 @@
 """docs/formulation.md names every component of the model, and every rule has a docstring."""
 
+import dataclasses
+
 import pyomo.environ as pyo
 
 from evfleet.formulation import build_model
@@ -11,8 +13,8 @@ from conftest import REPO
 def test_every_component_is_documented():
     inp = load_inputs(REPO / "cases" / "network-east.yaml")
     # the network case has PV, storage, upgrades and a two-part choice; add every slack group too
-    inp = inp.__class__(**{**inp.__dict__, "slack_groups": frozenset(SLACKS),
-                           "slack_penalty": {k: 1.0 for k in SLACKS}})
+    inp = dataclasses.replace(inp, slack_groups=frozenset(SLACKS),
+                              slack_penalty={k: 1.0 for k in SLACKS})
     m = build_model(inp)
     text = (REPO / "docs" / "formulation.md").read_text(encoding="utf-8")
     missing = []

@@ -151,9 +151,11 @@ def _energy(m, inp):
     cols = ["depot", "year", "day", "hour", "weight_days", "charge_kw", "building_kw", "grid_kw",
             "pv_output_kw", "pv_used_kw", "export_kw", "storage_charge_kw", "storage_discharge_kw",
             "storage_soc_kwh", "price_cny_per_kwh"]
+    day_order = {r: i for i, r in enumerate(inp.days)}
+    rows.sort(key=lambda row: (row["depot"], row["year"], day_order[row["day"]], row["hour"]))
     df = pd.DataFrame(rows, columns=cols)
-    df["day"] = pd.Categorical(df["day"], categories=list(inp.days), ordered=True)
-    df = _frame(df.to_dict("records"), cols, ["depot", "year", "day", "hour"])
+    floats = df.select_dtypes("float").columns
+    df[floats] = df[floats].round(ROUND) + 0.0
     return df
 
 
