@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from evfleet.cli import main
-from conftest import REPO, TINY, merge, write_case
+from conftest import TINY, merge, write_case
 
 
 def run(*args):

@@ -11,6 +11,7 @@ y year, q charger model, r representative day, h hour.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ class Inputs:
     vehicle_energy: dict[str, str]  # j -> diesel | gasoline | electricity
     cohorts: tuple[DKJC, ...]  # every (d, k, j, c) that can hold vehicles
     cohort_years: tuple[DKJCY, ...]  # live (d, k, j, c, y): c <= y < c + life
+    cohort_years_by_duty: dict[tuple[str, str, int], tuple[DKJCY, ...]]  # (d, k, y) -> live tuples
+    ev_cohort_years_by_depot: dict[tuple[str, int], tuple[DKJCY, ...]]  # (d, y) -> electric ones
     initial_count: dict[DKJC, int]  # vehicles owned at start_year, by cohort
     buy_cohorts: tuple[DKJC, ...]  # (d, k, j, c) with c a planning year and (d, k, j) servable
     first_year: dict[DKJC, int]  # first planning year of a cohort: max(c, start_year)
@@ -131,12 +134,6 @@ class Inputs:
     slack_groups: frozenset[str] = frozenset()  # slack components to add (objective.SLACKS keys)
     slack_penalty: dict[str, float] = field(default_factory=dict)
 
-    def depot_cohort_years(self) -> dict[tuple[str, int], list[DKJCY]]:
-        """Live cohort-years grouped by (d, y)."""
-        out: dict[tuple[str, int], list[DKJCY]] = defaultdict(list)
-        for t in self.cohort_years:
-            out[t[0], t[4]].append(t)
-        return out
 
 
 def tariff_by_day(tariff: Tariff) -> dict[tuple[str, int], float]:
@@ -379,7 +376,11 @@ def resolve(case: Case, catalog: Catalog, doc: Document) -> Inputs:
         depots=depots, depot_city=depot_city, days=days, day_weight=weights, hours=HOURS,
         duties=tuple(duties), need_count=need, servable=tuple(servable), excluded=tuple(excluded),
         vehicle_energy={j: v.energy for j, v in vehicles.items()},
-        cohorts=cohorts_sorted, cohort_years=tuple(cohort_years), initial_count=dict(initial),
+        cohorts=cohorts_sorted, cohort_years=tuple(cohort_years),
+        cohort_years_by_duty=_group(cohort_years, lambda t: (t[0], t[1], t[4])),
+        ev_cohort_years_by_depot=_group(
+            [t for t in cohort_years if vehicles[t[2]].energy == "electricity"], lambda t: (t[0], t[4])),
+        initial_count=dict(initial),
         buy_cohorts=tuple(sorted(buy_cohorts)), first_year=first_year, exit_year=exit_year,
         buy_price_cny={t: net_price[t[2], t[3]] for t in buy_cohorts},
         resale_value_cny=resale, exit_value_cny=exit_value, run_cost_cny=run_cost,
@@ -426,6 +427,14 @@ def resolve(case: Case, catalog: Catalog, doc: Document) -> Inputs:
     )
 
 
+def _group(items, key) -> dict:
+    """Items grouped by key(item), each group a tuple in the items' order."""
+    out = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _fuel_price(city: City, energy: str) -> float:
     return {"diesel": city.diesel_cny_per_l, "gasoline": city.gasoline_cny_per_l}.get(energy, 0.0)
 
@@ -438,8 +447,6 @@ def _fuel_kgco2(city: City, energy: str, policy) -> float:
 
 
 def _unknown(what: str, name: str, known) -> str:
-    import difflib
-
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else f"; expected one of {', '.join(sorted(known))}"
     return f"unknown {what} '{name}'{hint}"

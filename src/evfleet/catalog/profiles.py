@@ -45,7 +45,7 @@ PLUGGED_SHARE = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.6, 0.2, 0.1, 0.1,
 def pv_hourly_year(lat: float, lon: float, year: int = 2023) -> pd.Series:
     """Clear-sky AC-side output per kWp for each hour of a year, Beijing clock time (kW/kWp).
 
-    pvlib: solar position, Ineichen clear sky with the bundled Linke turbidity, Perez-free isotropic
+    pvlib: solar position, Ineichen clear sky with the bundled Linke turbidity, isotropic-sky
     transposition to the tilted plane, SAPM cell temperature, PVWatts DC. Hourly values are the
     mean of four 15-minute steps, labelled by the hour they start.
     """

@@ -70,7 +70,7 @@ def charge_energy_rule(m, d, y, r):
     """
     inp = m.inp
     need = pyo.quicksum(inp.charge_kwh_per_vehicle_day[t[:3]] * m.vehicles_count[t]
-                        for t in m._ev_by_depot_year[d, y])
+                        for t in inp.ev_cohort_years_by_depot.get((d, y), ()))
     slack = m.charge_slack_kwh[d, y, r] if "charge_slack_kwh" in inp.slack_groups else 0
     return pyo.quicksum(m.charge_kw[d, y, r, h] for h in m.HOURS) + slack == need
 
@@ -99,4 +99,5 @@ def vehicle_intake_rule(m, d, y, r, h):
     if share <= 0:
         return m.charge_kw[d, y, r, h] <= 0
     return m.charge_kw[d, y, r, h] <= share * pyo.quicksum(
-        inp.max_charge_kw[t[2]] * m.vehicles_count[t] for t in m._ev_by_depot_year[d, y])
+        inp.max_charge_kw[t[2]] * m.vehicles_count[t]
+        for t in inp.ev_cohort_years_by_depot.get((d, y), ()))

@@ -39,10 +39,6 @@ def add_fleet(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.cohort_shrinks = pyo.Constraint(m.COHORT_LATER_YEARS, rule=cohort_shrinks_rule,
                                       doc="a cohort never grows after its first year")
 
-    by_duty_year = defaultdict(list)
-    for t in inp.cohort_years:
-        by_duty_year[t[0], t[1], t[4]].append(t)
-    m._by_duty_year = by_duty_year
     if "need_slack" in inp.slack_groups:
         m.need_slack = pyo.Var(m.DUTY_YEARS, within=pyo.NonNegativeReals,
                                doc="diagnosis: vehicles missing to meet a duty [count]")
@@ -94,7 +90,8 @@ def need_met_rule(m, d, k, y):
     Units: vehicles. N = ceil(vehicles x (1+growth)^(y - start)); s only when diagnosing.
     """
     slack = m.need_slack[d, k, y] if "need_slack" in m.inp.slack_groups else 0
-    return (pyo.quicksum(m.vehicles_count[t] for t in m._by_duty_year[d, k, y]) + slack
+    return (pyo.quicksum(m.vehicles_count[t] for t in m.inp.cohort_years_by_duty.get((d, k, y), ()))
+            + slack
             >= m.inp.need_count[d, k, y])
 
 
@@ -152,14 +149,10 @@ def _add_fleet_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                             * m.vehicles_count[t] for t in sales[y]
                                             if (t[0], t[1], t[2], y) in inp.fuel_tco2_per_vehicle))
     electric = {j for j, e in inp.vehicle_energy.items() if e == "electricity"}
-    ev_by_depot_year = defaultdict(list)
-    for t in inp.cohort_years:
-        if t[2] in electric:
-            ev_by_depot_year[t[0], t[4]].append(t)
-    m._ev_by_depot_year = ev_by_depot_year
     m.ev_count = pyo.Expression(m.DEPOT_YEARS, doc="electric vehicles in service [count]",
                                 rule=lambda m, d, y: pyo.quicksum(
-                                    m.vehicles_count[t] for t in ev_by_depot_year[d, y]))
+                                    m.vehicles_count[t]
+                                    for t in inp.ev_cohort_years_by_depot.get((d, y), ())))
     m.ev_bought = pyo.Expression(m.YEARS, doc="electric vehicles bought [count]",
                                  rule=lambda m, y: pyo.quicksum(
                                      m.buy_count[t] for t in buys[y] if t[2] in electric))

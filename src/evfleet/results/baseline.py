@@ -15,7 +15,7 @@ from evfleet.inputs import Inputs
 def like_for_like(inp: Inputs) -> tuple[dict, dict]:
     """Cohort counts {(d,k,j,c,y): n} and purchases {(d,k,j,c): n} of the like-for-like plan."""
     servable = set(inp.servable)
-    live = inp_cohort_years(inp)
+    live = frozenset(inp.cohort_years)
     counts: dict = {}
     buys: dict = defaultdict(int)
     for (d, k) in inp.duties:
@@ -59,9 +59,6 @@ def like_for_like(inp: Inputs) -> tuple[dict, dict]:
     return counts, dict(buys)
 
 
-def inp_cohort_years(inp: Inputs) -> frozenset:
-    """The live cohort-years as a set."""
-    return frozenset(inp.cohort_years)
 
 
 def fix_like_for_like(m: pyo.ConcreteModel, inp: Inputs) -> None:
