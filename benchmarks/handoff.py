@@ -1,9 +1,9 @@
 """Measure the routes from a built Pyomo model to HiGHS (issue: keep the fastest).
 
 Times, for one case, the build and the hand-off + presolve of each route with a 1 s solver time
-limit, so that the transfer dominates: Pyomo's contrib.solver `highs` (evfleet's route), and
-writing an LP file read by highspy. (`appsi_highs` through SolverFactory ignored the 1 s limit in
-a first try and solved to the end, so it is not compared here yet.) Usage: python benchmarks/handoff.py cases/network-east.yaml
+limit, so that the transfer dominates: Pyomo's contrib.solver `highs` (evfleet's route), the appsi
+`Highs` class (used directly: the SolverFactory('appsi_highs') wrapper did not pass the time limit
+in a first try) and an LP file read by highspy. Usage: python benchmarks/handoff.py cases/network-east.yaml
 """
 
 from __future__ import annotations
@@ -36,6 +36,14 @@ def main(case: str) -> None:
         SolverFactory("highs").solve(build_model(inp), time_limit=1, load_solutions=False,
                                      raise_exception_on_nonoptimal_result=False)
 
+    def appsi():
+        from pyomo.contrib.appsi.solvers.highs import Highs
+
+        solver = Highs()
+        solver.config.time_limit = 1
+        solver.config.load_solution = False
+        solver.solve(build_model(inp))
+
     def lp_file():
         m = build_model(inp)
         with tempfile.TemporaryDirectory() as tmp:
@@ -48,6 +56,7 @@ def main(case: str) -> None:
             h.run()
 
     timed("build + contrib highs", contrib)
+    timed("build + appsi Highs", appsi)
     timed("build + LP file + highspy", lp_file)
 
 

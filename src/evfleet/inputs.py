@@ -124,6 +124,8 @@ class Inputs:
 
     # --- policy --------------------------------------------------------------------------------
     budget_cny: dict[int, float]  # capped years only
+    money_scale_cny: float  # the budget row is divided by this (see money_scale)
+    objective_scale_cny: float  # the objective is divided by this (see money_scale)
     carbon_cap_t: dict[int, float]
     carbon_price_cny_per_t: float
     min_ev_share: float | None
@@ -420,11 +422,35 @@ def resolve(case: Case, catalog: Catalog, doc: Document) -> Inputs:
         export_depots=tuple(d for d in pv_depots if case.allow_export),
         demand_cny_per_kw_year=demand, two_part_threshold_kw=threshold,
         two_part_fixed=two_part_fixed, grid_tco2_per_kwh=grid_t,
-        budget_cny=budget, carbon_cap_t=cap, carbon_price_cny_per_t=case.carbon_price_cny_per_t,
+        budget_cny=budget, carbon_cap_t=cap, money_scale_cny=money_scale(
+            [*(p for t, p in ((t, net_price[t[2], t[3]]) for t in buy_cohorts)),
+             *ch_price.values(), *by_year(catalog.solar.capex_cny_per_kw, years).values(),
+             catalog.solar.fixed_cny, *by_year(catalog.storage.capex_cny_per_kwh, years).values(),
+             *(dp.grid_upgrade.cost_cny_per_kw for dp in case.depots if dp.id in upgrade_depots),
+             *(dp.grid_upgrade.fixed_cny for dp in case.depots if dp.id in upgrade_depots)]),
+        objective_scale_cny=money_scale(
+            [*(net_price[t[2], t[3]] for t in buy_cohorts), *ch_price.values(),
+             *by_year(catalog.solar.capex_cny_per_kw, years).values(),
+             *(sum(c.values()) for c in run_cost.values()),
+             *(p * min(weights.values()) for p in price_h.values()), *demand.values(),
+             catalog.solar.om_cny_per_kw_year, catalog.storage.om_cny_per_kwh_year]), carbon_price_cny_per_t=case.carbon_price_cny_per_t,
         min_ev_share=case.min_ev_share_of_purchases,
         pilot_ev_share=policy.pilot_ev_share_of_purchases,
         pilot_chargers_per_ev=policy.pilot_chargers_per_ev,
     )
+
+
+def money_scale(prices_cny: list[float]) -> float:
+    """The power of ten nearest the geometric mean of the smallest and largest price given.
+
+    Dividing a row (or the objective) by it centres its coefficients on 1: the budget row's
+    450 CNY/kW to 200,000 CNY a truck becomes 0.045 to 20, whatever the case's magnitudes. This is
+    the only scaling in evfleet; solve.run_highs multiplies the objective back.
+    """
+    positive = [p for p in prices_cny if p > 0]
+    if not positive:
+        return 1.0
+    return 10.0 ** round(math.log10(math.sqrt(min(positive) * max(positive))))
 
 
 def _group(items, key) -> dict:

@@ -59,11 +59,12 @@ def run_highs(m: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
     res = solver.solve(m, **kwargs)
     seconds = time.perf_counter() - start
     tc = res.termination_condition
-    objective = res.incumbent_objective
+    scale = pyo.value(m.objective_scale_cny)
+    objective = res.incumbent_objective * scale if res.incumbent_objective is not None else None
     has_plan = objective is not None and tc not in INFEASIBLE
     if has_plan:
         res.solution_loader.load_vars()
-    bound = res.objective_bound if res.objective_bound is not None and math.isfinite(
+    bound = res.objective_bound * scale if res.objective_bound is not None and math.isfinite(
         res.objective_bound) else None
     gap = None
     if has_plan and bound is not None:

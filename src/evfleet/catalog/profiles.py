@@ -30,6 +30,9 @@ PV_AZIMUTH_DEG = 180.0
 PV_GAMMA_PER_C = -0.004
 AMBIENT_C = 15.0
 WIND_M_S = 2.0
+# Below 0.1 % of its rating an inverter does not run; dropping those dawn and dusk slivers (before
+# scaling to the annual yield) also keeps tiny coefficients out of the model.
+MIN_OUTPUT_KW_PER_KWP = 0.001
 
 # Depot shapes (E, the same for every city until measured site data replace them).
 # Building load: sorting, lighting and offices; a courier depot sorts through the evening and early
@@ -78,6 +81,7 @@ def pv_profile(lat: float, lon: float, annual_kwh_per_kwp: float) -> pd.DataFram
         mean_day = sel.groupby(sel.index.hour).mean().reindex(HOURS, fill_value=0.0)
         frames.append(pd.DataFrame({"day": day, "hour": HOURS, "pv_kw_per_kwp": mean_day.values}))
     prof = pd.concat(frames, ignore_index=True)
+    prof.loc[prof["pv_kw_per_kwp"] < MIN_OUTPUT_KW_PER_KWP, "pv_kw_per_kwp"] = 0.0
     weights = prof["day"].map(season_weights())
     scale = annual_kwh_per_kwp / float((prof["pv_kw_per_kwp"] * weights).sum())
     prof["pv_kw_per_kwp"] = prof["pv_kw_per_kwp"] * scale

@@ -34,10 +34,14 @@ def add_objective(m: pyo.ConcreteModel, inp: Inputs) -> None:
         df[y] * (m.capex_cny[y] - m.vehicle_resale_cny[y] + m.opex_cny[y]) for y in inp.years)
         - df[inp.end_year + 1] * m.terminal_value_cny)
     if inp.slack_groups:
+        m.objective_scale_cny = pyo.Param(initialize=1.0, doc="diagnosis: objective not in CNY")
         m.objective = pyo.Objective(expr=slack_penalty(m, inp), sense=pyo.minimize,
                                     doc="diagnosis: smallest scaled relaxation")
     else:
-        m.objective = pyo.Objective(expr=m.npv_cny, sense=pyo.minimize, doc="net present cost [CNY]")
+        m.objective_scale_cny = pyo.Param(initialize=inp.objective_scale_cny,
+                                          doc="the objective is NPV divided by this [CNY]")
+        m.objective = pyo.Objective(expr=m.npv_cny / inp.objective_scale_cny, sense=pyo.minimize,
+                                    doc="net present cost / money scale [-]")
 
 
 SLACKS = {  # component -> (group, unit) named in the infeasibility report

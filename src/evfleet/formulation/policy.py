@@ -40,12 +40,15 @@ def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
 def budget_rule(m, y):
     r"""Capital spend in year y stays within the budget; resale proceeds are income, not budget.
 
-    .. math:: K^{veh}_y + K^{chg}_y + K^{pv}_y + K^{sto}_y + K^{grid}_y \le B_y + s^{B}_y
+    .. math:: (K^{veh}_y + K^{chg}_y + K^{pv}_y + K^{sto}_y + K^{grid}_y) / \kappa
+              \le (B_y + s^{B}_y) / \kappa
 
-    Units: CNY per year, net of subsidies.
+    Units: CNY per year, net of subsidies, divided by kappa = money_scale_cny (a power of ten
+    from the case's prices) so that HiGHS sees coefficients near 1.
     """
     slack = m.budget_slack_cny[y] if "budget_slack_cny" in m.inp.slack_groups else 0
-    return m.capex_cny[y] <= m.budget_limit_cny[y] + slack
+    scale = m.inp.money_scale_cny
+    return m.capex_cny[y] / scale <= (m.budget_limit_cny[y] + slack) / scale
 
 
 def carbon_cap_rule(m, y):
