@@ -1,9 +1,10 @@
 """Measure the routes from a built Pyomo model to HiGHS (issue: keep the fastest).
 
 Times, for one case, the build and the hand-off + presolve of each route with a 1 s solver time
-limit, so that the transfer dominates: Pyomo's contrib.solver `highs` (evfleet's route), the appsi
-`Highs` class (used directly: the SolverFactory('appsi_highs') wrapper did not pass the time limit
-in a first try) and an LP file read by highspy. Usage: python benchmarks/handoff.py cases/network-east.yaml
+limit, so that the transfer dominates: Pyomo's linear standard-form compiler passed to highspy
+(evfleet's route, evfleet.solve.run_highs), Pyomo's contrib.solver `highs`, the appsi `Highs` class
+(used directly: the SolverFactory('appsi_highs') wrapper did not pass the time limit) and an LP
+file read by highspy. Usage: python benchmarks/handoff.py cases/network-east.yaml
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pyomo.contrib.solver.common.factory import SolverFactory
 
 from evfleet.formulation import build_model
 from evfleet.run import load_inputs
+from evfleet.solve import SolveOptions, run_highs
 
 
 def timed(label: str, fn) -> None:
@@ -31,6 +33,9 @@ def main(case: str) -> None:
     t = time.perf_counter()
     build_model(inp)
     print(f"{'build (Pyomo)':<28}{time.perf_counter() - t:8.2f} s")
+
+    def standard_form():
+        run_highs(build_model(inp), SolveOptions(time_limit_s=1))
 
     def contrib():
         SolverFactory("highs").solve(build_model(inp), time_limit=1, load_solutions=False,
@@ -55,6 +60,7 @@ def main(case: str) -> None:
             h.readModel(str(path))
             h.run()
 
+    timed("build + standard form (evfleet)", standard_form)
     timed("build + contrib highs", contrib)
     timed("build + appsi Highs", appsi)
     timed("build + LP file + highspy", lp_file)

@@ -100,15 +100,36 @@ def test_wrong_encoding(tmp_path):
     assert result.exit_code == 2 and f"{path}:2: expected UTF-8 text" in result.output
 
 
-def test_infeasible_names_budget_and_amount(tmp_path):
-    # Two vans must be bought in 2025 (none owned); the cheapest is 1,000 CNY each, but the budget is
-    # 500: the budget must rise by at least 1,500 CNY, and nothing else conflicts.
-    path = write_case(tmp_path, merge(TINY, {"budget_cny": 500, "vehicles": {"e": {"price_cny": 1e6}}}))
+def test_budget_below_unavoidable_purchases_is_bad_input(tmp_path):
+    # Two vans must be bought in 2025 (none owned); the cheapest costs 1,000 CNY: 2,000 > 500.
+    path = write_case(tmp_path, merge(TINY, {"budget_cny": 500}))
+    result = run("solve", path)
+    assert result.exit_code == 2
+    line = path.read_text().splitlines().index("budget_cny: 500") + 1
+    assert (f"{path}:{line}: budget_cny: expected at least 2,000 CNY of budget over 2025-2025 to replace "
+            "vehicles at end of life and meet growth, got 500") in result.output
+
+
+def test_electric_only_purchases_without_range_is_bad_input(tmp_path):
+    change = {"min_ev_share_of_purchases": 1.0, "vehicles": {"e": {"battery_kwh": 10}}}
+    result = run("validate", write_case(tmp_path, merge(TINY, change)))
+    assert result.exit_code == 2
+    assert ("depots[0].duties[0].daily_km: vehicles must be bought in 2025 and "
+            "min_ev_share_of_purchases 1 allows only electric ones, but none covers 100 km "
+            "(e: range 45 km < daily_km 100 km)") in result.output
+
+
+def test_infeasible_names_every_target_in_conflict_with_amounts(tmp_path):
+    # A 0 t cap forces two electric vans and a charger: 4,100 CNY against a budget of 3,000.
+    # Relaxed alone: the budget needs 1,100 CNY more; the cap 2 x 9.782 = 19.56 t more (two
+    # diesels fit the budget; an electric van and a diesel cost 3,100); or one van goes missing.
+    path = write_case(tmp_path, merge(TINY, {"budget_cny": 3000, "carbon_cap_t": 0}))
     result = run("solve", path, "--out", tmp_path / "out")
-    assert result.exit_code == 1
-    assert "constraints in conflict: budget, duty need;" in result.output
-    assert "duty need 2025 at dep, run: cannot meet duty need: vehicles short by 2.0 vehicles" in result.output
-    assert "budget 2025: needs a budget 1,500 CNY higher" in result.output
+    assert result.exit_code == 1, result.output
+    assert "constraints in conflict: budget, carbon cap, duty need;" in result.output
+    assert "budget 2025: needs a budget 1,100 CNY higher" in result.output
+    assert "carbon cap 2025: needs a cap 19.6 t CO2 higher" in result.output
+    assert "duty need 2025 at dep, run: cannot meet duty need: vehicles short by 1.0 vehicles" in result.output
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["status"] == "infeasible"
 

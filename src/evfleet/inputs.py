@@ -63,6 +63,7 @@ class Inputs:
     cohort_years_by_duty: dict[tuple[str, str, int], tuple[DKJCY, ...]]  # (d, k, y) -> live tuples
     ev_cohort_years_by_depot: dict[tuple[str, int], tuple[DKJCY, ...]]  # (d, y) -> electric ones
     initial_count: dict[DKJC, int]  # vehicles owned at start_year, by cohort
+    owned_alive_count: dict[tuple[str, str, int], int]  # (d, k, y): owned at start, alive in y
     buy_cohorts: tuple[DKJC, ...]  # (d, k, j, c) with c a planning year and (d, k, j) servable
     first_year: dict[DKJC, int]  # first planning year of a cohort: max(c, start_year)
     exit_year: dict[DKJC, int]  # the year the cohort's survivors leave: min(c + life, end + 1)
@@ -383,6 +384,9 @@ def resolve(case: Case, catalog: Catalog, doc: Document) -> Inputs:
         ev_cohort_years_by_depot=_group(
             [t for t in cohort_years if vehicles[t[2]].energy == "electricity"], lambda t: (t[0], t[4])),
         initial_count=dict(initial),
+        owned_alive_count={(d, k, y): sum(n for (dd, kk, j, c), n in initial.items()
+                                          if (dd, kk) == (d, k) and c + vehicles[j].life_years > y)
+                           for (d, k) in duties for y in years},
         buy_cohorts=tuple(sorted(buy_cohorts)), first_year=first_year, exit_year=exit_year,
         buy_price_cny={t: net_price[t[2], t[3]] for t in buy_cohorts},
         resale_value_cny=resale, exit_value_cny=exit_value, run_cost_cny=run_cost,

@@ -12,6 +12,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from evfleet.case.load import load_case
+from evfleet.checks import check_case
 from evfleet.catalog.load import load_catalog
 from evfleet.errors import NoPlanError
 from evfleet.formulation import build_model
@@ -38,7 +39,9 @@ class Run:
 def load_inputs(case_path: str | Path) -> Inputs:
     """Case file -> resolved Inputs (raises InputError listing every problem)."""
     case, doc = load_case(case_path)
-    return resolve(case, load_catalog(case, doc), doc)
+    inp = resolve(case, load_catalog(case, doc), doc)
+    check_case(case, inp, doc)
+    return inp
 
 
 def model_size(m: pyo.ConcreteModel) -> dict[str, int]:

@@ -1,5 +1,6 @@
-"""Solve a built model with HiGHS through Pyomo's HiGHS interface; map statuses to the spec's;
-explain infeasibility by re-solving with named, penalised slacks."""
+"""Solve a built model with HiGHS: Pyomo's linear standard-form compiler hands the matrices to
+highspy (the fastest route measured, benchmarks/handoff.py); statuses are mapped to the spec's;
+infeasibility is explained by re-solving with named, penalised slacks."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
+import highspy
+import numpy as np
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory
-from pyomo.contrib.solver.common.results import TerminationCondition as TC
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from evfleet.formulation import build_model
 from evfleet.formulation.objective import SLACKS
@@ -20,8 +23,11 @@ from evfleet.inputs import Inputs
 
 log = logging.getLogger(__name__)
 
-INFEASIBLE = {TC.provenInfeasible, TC.locallyInfeasible, TC.infeasibleOrUnbounded}
-LIMITS = {TC.maxTimeLimit, TC.iterationLimit, TC.interrupted, TC.minStepLength}
+MS = highspy.HighsModelStatus
+INFEASIBLE = {MS.kInfeasible, MS.kUnboundedOrInfeasible}
+LIMITS = {MS.kTimeLimit, MS.kIterationLimit, MS.kSolutionLimit, MS.kMemoryLimit}
+INTERRUPTED = {MS.kInterrupt, MS.kHighsInterrupt}
+FEASIBLE = 2  # HiGHS primal_solution_status: a feasible solution is available
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class SolveOptions:
     time_limit_s: float | None = None
     mip_gap: float = 5e-3  # relative; tests use 0
     threads: int | None = None
+    log_file: Path | None = None  # HiGHS's own log, for diagnosis and tests
 
 
 @dataclass(frozen=True)
@@ -44,40 +51,113 @@ class SolveOutcome:
     mip_gap: float | None
     solve_seconds: float
     message: str = ""
+    handoff_seconds: float = 0.0
+
+
+def to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
+    """The model as a HiGHS LP/MIP, through Pyomo's linear standard-form compiler.
+
+    Measured fastest of the routes to HiGHS (benchmarks/handoff.py). Rows keep their sense (mixed
+    form); columns keep their Pyomo bounds and integrality. Returns the LP and the Pyomo variables
+    in column order, for loading the solution back.
+    """
+    repn = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    cols = repn.columns
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cols), len(repn.rows)
+    if repn.c.shape[0]:
+        lp.col_cost_ = np.asarray(repn.c.toarray()[0], dtype=float)
+        lp.offset_ = float(repn.c_offset[0])
+    else:
+        lp.col_cost_ = np.zeros(len(cols))
+    lp.col_lower_ = np.array([-highspy.kHighsInf if v.lb is None else v.lb for v in cols], dtype=float)
+    lp.col_upper_ = np.array([highspy.kHighsInf if v.ub is None else v.ub for v in cols], dtype=float)
+    sense = np.array([mult for _, mult in repn.rows], dtype=int)
+    rhs = np.asarray(repn.rhs, dtype=float)
+    lp.row_lower_ = np.where(sense >= 0, np.where(sense == 0, rhs, -highspy.kHighsInf), rhs)
+    lp.row_upper_ = np.where(sense <= 0, np.where(sense == 0, rhs, highspy.kHighsInf), rhs)
+    a = repn.A.tocsc()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr
+    lp.a_matrix_.index_ = a.indices
+    lp.a_matrix_.value_ = a.data.astype(float)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(repn.rows)
+    integer = [v.is_integer() or v.is_binary() for v in cols]
+    if any(integer):
+        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                           for i in integer]
+    return lp, cols
+
+
+def _new_highs() -> highspy.Highs:
+    """A Highs object; the first one of a process prints a banner from C to stdout, kept out of
+    evfleet's own output by pointing file descriptor 1 at /dev/null meanwhile."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
 
 
 def run_highs(m: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
-    """Solve `m` with HiGHS; load the incumbent when there is one."""
-    solver = SolverFactory("highs")
-    kwargs = {"rel_gap": options.mip_gap, "load_solutions": False,
-              "raise_exception_on_nonoptimal_result": False, "tee": False}
-    if options.time_limit_s is not None:
-        kwargs["time_limit"] = options.time_limit_s
-    if options.threads is not None:
-        kwargs["threads"] = options.threads
+    """Solve `m` with HiGHS; load the incumbent into the model's variables when there is one.
+
+    Ctrl-C stops HiGHS cleanly and raises KeyboardInterrupt with nothing loaded.
+    """
     start = time.perf_counter()
-    res = solver.solve(m, **kwargs)
-    seconds = time.perf_counter() - start
-    tc = res.termination_condition
+    lp, cols = to_highs(m)
+    h = _new_highs()
+    h.setOptionValue("output_flag", options.log_file is not None)
+    h.setOptionValue("log_to_console", False)
+    if options.log_file is not None:
+        h.setOptionValue("log_file", str(options.log_file))
+    h.setOptionValue("mip_rel_gap", options.mip_gap)
+    if options.time_limit_s is not None:
+        h.setOptionValue("time_limit", float(options.time_limit_s))
+    if options.threads is not None:
+        h.setOptionValue("threads", int(options.threads))
+    h.passModel(lp)
+    handoff = time.perf_counter() - start
+    h.HandleKeyboardInterrupt = True
+    h.solve()
+    seconds = time.perf_counter() - start - handoff
+    status_code = h.getModelStatus()
+    if status_code in INTERRUPTED:
+        raise KeyboardInterrupt
+    info = h.getInfo()
     scale = pyo.value(m.objective_scale_cny)
-    objective = res.incumbent_objective * scale if res.incumbent_objective is not None else None
-    has_plan = objective is not None and tc not in INFEASIBLE
+    has_plan = (status_code == MS.kModelEmpty
+                or (info.primal_solution_status == FEASIBLE and status_code not in INFEASIBLE))
+    objective = bound = gap = None
     if has_plan:
-        res.solution_loader.load_vars()
-    bound = res.objective_bound * scale if res.objective_bound is not None and math.isfinite(
-        res.objective_bound) else None
-    gap = None
-    if has_plan and bound is not None:
-        gap = abs(objective - bound) / max(abs(objective), 1.0)
-    if tc == TC.convergenceCriteriaSatisfied:
+        for var, value in zip(cols, h.getSolution().col_value):
+            var.set_value(round(value) if var.is_integer() or var.is_binary() else value,
+                          skip_validation=True)
+        objective = pyo.value(m.objective) * scale
+        is_mip = lp.integrality_ is not None and len(lp.integrality_) > 0
+        if is_mip and math.isfinite(info.mip_dual_bound):
+            bound = info.mip_dual_bound * scale
+            gap = abs(objective - bound) / max(abs(objective), 1.0)
+        elif status_code == MS.kOptimal:
+            bound, gap = objective, 0.0
+    if status_code in (MS.kOptimal, MS.kModelEmpty):
         status = "optimal"
-    elif tc in INFEASIBLE:
+    elif status_code in INFEASIBLE:
         status = "infeasible"
-    elif tc in LIMITS:
+    elif status_code in LIMITS:
         status = "time_limit"
     else:
         status = "error"
-    return SolveOutcome(status, has_plan, objective, bound, gap, seconds, str(tc.name))
+    return SolveOutcome(status, has_plan, objective, bound, gap, seconds,
+                        h.modelStatusToString(status_code), handoff)
 
 
 def slack_scales(inp: Inputs) -> dict[str, float]:

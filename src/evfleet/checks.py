@@ -1,0 +1,72 @@
+"""Cross-field checks run before any model is built: conditions that make a case infeasible for
+certain, reported as input problems (file, line, field) so that the planner sees the cause in
+their own terms instead of a solver's verdict."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from evfleet.case.load import Document
+from evfleet.case.schema import Case
+from evfleet.errors import InputError, InputProblem
+from evfleet.inputs import Inputs
+
+
+def check_case(case: Case, inp: Inputs, doc: Document) -> None:
+    """Raise InputError listing every certain infeasibility found."""
+    problems = _electric_only_duties(case, inp, doc) + _budget_below_replacements(inp, doc)
+    if problems:
+        raise InputError(problems)
+
+
+def _first_purchase_year(inp: Inputs, d: str, k: str) -> int | None:
+    """The first year a duty needs more vehicles than it owns (None: never)."""
+    for y in inp.years:
+        if inp.need_count[d, k, y] > inp.owned_alive_count[d, k, y]:
+            return y
+    return None
+
+
+def _electric_only_duties(case: Case, inp: Inputs, doc: Document) -> list[InputProblem]:
+    """With min_ev_share_of_purchases = 1 every purchase is electric: a duty that must buy and has
+    no electric model with enough range cannot be served."""
+    if inp.min_ev_share is None or inp.min_ev_share < 1:
+        return []
+    electric = {(d, k) for (d, k, j) in inp.servable if inp.vehicle_energy[j] == "electricity"}
+    problems = []
+    for i, dp in enumerate(case.depots):
+        for n, duty in enumerate(dp.duties):
+            key = (dp.id, duty.name)
+            if key in electric or key not in set(inp.duties):
+                continue
+            year = _first_purchase_year(inp, *key)
+            if year is None:
+                continue
+            reasons = "; ".join(f"{j}: {why}" for (d, k, j, why) in inp.excluded if (d, k) == key)
+            problems.append(doc.problem(("depots", i, "duties", n, "daily_km"),
+                                        f"vehicles must be bought in {year} and min_ev_share_of_purchases "
+                                        f"1 allows only electric ones, but none covers {duty.daily_km:g} km"
+                                        + (f" ({reasons})" if reasons else "")))
+    return problems
+
+
+def _budget_below_replacements(inp: Inputs, doc: Document) -> list[InputProblem]:
+    """By each year y, vehicles in service that were not owned at start must have been bought:
+    at least (need - owned still alive) per duty, at the cheapest usable model's price. If the
+    budgets of start..y cannot pay for that, no plan exists."""
+    if not inp.budget_cny:
+        return []
+    cheapest = defaultdict(lambda: float("inf"))
+    for t, price in inp.buy_price_cny.items():
+        cheapest[t[0], t[1], t[3]] = min(cheapest[t[0], t[1], t[3]], price)
+    spent = 0.0
+    for y in inp.years:
+        spent += inp.budget_cny.get(y, float("inf"))
+        must = sum(max(inp.need_count[d, k, y] - inp.owned_alive_count[d, k, y], 0)
+                   * min(cheapest[d, k, c] for c in inp.years if c <= y)
+                   for (d, k) in inp.duties)
+        if must > spent * (1 + 1e-9):
+            return [doc.problem(("budget_cny",), f"expected at least {must:,.0f} CNY of budget over "
+                                f"{inp.start_year}-{y} to replace vehicles at end of life and meet "
+                                f"growth, got {spent:,.0f}")]
+    return []
