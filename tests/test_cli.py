@@ -19,27 +19,39 @@ def run(*args):
 BAD = [
     # (description, change to TINY, expected line suffix after "file:line: ")
     ("unknown top-level key", {"budjet_cny": 5}, "budjet_cny: unknown field (did you mean 'budget_cny'?)"),
-    ("negative cap", {"carbon_cap_t": {2025: -900}}, "carbon_cap_t.2025: expected a value >= 0.0, got -900"),
+    ("negative cap", {"carbon_cap_t": {2025: -900}}, "carbon_cap_t.2025: expected a value >= 0, got -900"),
     ("NaN discount", {"discount_rate": float("nan")}, "discount_rate: expected a finite number, got NaN"),
     ("end before start", {"end_year": 2020}, "end_year: expected a year >= start_year 2025, got 2020"),
     ("horizon too long", {"end_year": 2070}, "end_year: expected a horizon of at most 40 years, got 46"),
     ("share above one", {"min_ev_share_of_purchases": 1.5},
-     "min_ev_share_of_purchases: expected a value <= 1.0, got 1.5"),
+     "min_ev_share_of_purchases: expected a value <= 1, got 1.5"),
     ("unknown city", {"city": "wuhan"}, "city: unknown city 'wuhan'; expected one of beijing, changchun, "
      "chengdu, chongqing, haikou, jinan, liuzhou, ningbo, ordos, shenzhen, shijiazhuang, tangshan, "
      "xiamen, yinchuan, zhengzhou"),
     ("string for number", {"budget_cny": "lots"}, "budget_cny: expected a number, got 'lots'"),
     ("map year outside horizon", {"budget_cny": {2040: 5}}, "budget_cny.2040: expected a year in 2025-2025, got 2040"),
     ("charger vehicles_per_charger below one", {"chargers": {"c": {"vehicles_per_charger": 0.5}}},
-     "chargers.c.vehicles_per_charger: expected a value >= 1.0, got 0.5"),
+     "chargers.c.vehicles_per_charger: expected a value >= 1, got 0.5"),
     ("new vehicle missing a field", {"vehicles": {"x": {"vehicle_class": "test-van", "energy": "diesel"}}},
      "vehicles.x.price_cny: required field is missing"),
+]
+
+
+BAD += [
+    ("absurd magnitude", {"budget_cny": 1e15}, "budget_cny: expected a value <= 1e+12, got 1e+15"),
+    ("infinite number", {"carbon_price_cny_per_t": float("inf")},
+     "carbon_price_cny_per_t: expected a finite number, got inf"),
+    ("missing catalog folder", {"catalog": "no-such-folder"},
+     "catalog: expected a catalog folder, '{folder}/no-such-folder' does not exist"),
+    ("unknown charger in catalog override", {"chargers": {"c": {"power": 7}}},
+     "chargers.c.power: unknown field (did you mean 'power_kw'?)"),
 ]
 
 
 @pytest.mark.parametrize("what,change,expected", BAD, ids=[b[0] for b in BAD])
 def test_bad_input_one_line_exit_2(tmp_path, what, change, expected):
     path = write_case(tmp_path, merge(TINY, change))
+    expected = expected.replace("{folder}", str(tmp_path))
     result = run("solve", path, "--out", tmp_path / "out")
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
@@ -59,6 +71,31 @@ def test_unknown_fleet_model_with_suggestion(tmp_path):
     result = run("validate", path)
     assert result.exit_code == 2
     assert "depots[0].duties[0].fleet[0].model: unknown vehicle model 'dd' (did you mean 'd'?)" in result.output
+
+
+def _validate_problem(tmp_path, data) -> str:
+    result = run("validate", write_case(tmp_path, data))
+    assert result.exit_code == 2
+    return result.output
+
+
+def test_duplicate_depot_and_duty_ids(tmp_path):
+    data = merge(TINY, {})
+    depot = data["depots"][0]
+    depot["duties"].append(dict(depot["duties"][0]))
+    data["depots"].append(dict(depot, duties=[dict(depot["duties"][0])]))
+    out = _validate_problem(tmp_path, data)
+    assert "depots[0].duties[1].name: duplicate duty name 'run' in depot 'dep'" in out
+    assert "depots[1].id: duplicate depot id 'dep'" in out
+
+
+def test_unknown_charger_model_and_duty_class(tmp_path):
+    data = merge(TINY, {})
+    data["depots"][0]["chargers"] = [{"model": "ac-7kv", "count": 1, "installed": 2024}]
+    data["depots"][0]["duties"][0]["vehicle_class"] = "lorry"
+    out = _validate_problem(tmp_path, data)
+    assert "depots[0].chargers[0].model: unknown charger model 'ac-7kv' (did you mean 'ac-7kw'?)" in out
+    assert "depots[0].duties[0].vehicle_class: unknown vehicle class 'lorry'; expected one of" in out
 
 
 def test_fleet_bought_after_start(tmp_path):
@@ -130,8 +167,22 @@ def test_infeasible_names_every_target_in_conflict_with_amounts(tmp_path):
     assert "budget 2025: needs a budget 1,100 CNY higher" in result.output
     assert "carbon cap 2025: needs a cap 19.6 t CO2 higher" in result.output
     assert "duty need 2025 at dep, run: cannot meet duty need: vehicles short by 1.0 vehicles" in result.output
+    assert ("HiGHS irreducible infeasible subset: " in result.output
+            and all(r in result.output for r in ("budget[2025]", "carbon_cap[2025]",
+                                                  "need_met[dep,run,2025]")))
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["status"] == "infeasible"
+
+
+def test_infeasible_grid_names_only_the_grid(tmp_path):
+    # The depot's building load shape peaks at 1.3 x its mean (catalog/profiles.py, mean exactly 1):
+    # 1,300 kW against a 1,000 kW connection. Charging can move to other hours; nothing else helps.
+    data = merge(TINY, {})
+    data["depots"][0]["building_load_kw"] = 1000
+    result = run("solve", write_case(tmp_path, data), "--out", tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    assert "constraints in conflict: grid;" in result.output
+    assert "grid 2025 at dep: needs a larger grid connection: 300.0 kW" in result.output
 
 
 def test_solve_writes_every_output_and_refuses_other_cases_folder(tmp_path):

@@ -54,12 +54,13 @@ class SolveOutcome:
     handoff_seconds: float = 0.0
 
 
-def to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
+def to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list, list]:
     """The model as a HiGHS LP/MIP, through Pyomo's linear standard-form compiler.
 
     Measured fastest of the routes to HiGHS (benchmarks/handoff.py). Rows keep their sense (mixed
-    form); columns keep their Pyomo bounds and integrality. Returns the LP and the Pyomo variables
-    in column order, for loading the solution back.
+    form); columns keep their Pyomo bounds and integrality. Returns the LP, the Pyomo variables in
+    column order (to load the solution back) and the Pyomo constraints in row order (to name an
+    infeasible subset).
     """
     repn = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
     cols = repn.columns
@@ -86,7 +87,7 @@ def to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
     if any(integer):
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                            for i in integer]
-    return lp, cols
+    return lp, cols, [con for con, _ in repn.rows]
 
 
 def _new_highs() -> highspy.Highs:
@@ -113,7 +114,7 @@ def run_highs(m: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
     Ctrl-C stops HiGHS cleanly and raises KeyboardInterrupt with nothing loaded.
     """
     start = time.perf_counter()
-    lp, cols = to_highs(m)
+    lp, cols, _ = to_highs(m)
     h = _new_highs()
     h.setOptionValue("output_flag", options.log_file is not None)
     h.setOptionValue("log_to_console", False)
@@ -206,21 +207,46 @@ def _relaxed_solve(inp: Inputs, groups: frozenset[str], options: SolveOptions) -
     return found
 
 
+# constraint component -> the planner's target it belongs to (SLACKS' group names); others are
+# structure (cohort bookkeeping, balances) that no planner would relax.
+TARGETS = {"budget": "budget", "carbon_cap": "carbon cap", "ev_share": "electric share",
+           "need_met": "duty need", "grid_limit": "grid", "charge_energy": "charger power"}
+IIS_STRATEGY_TRUE = 4  # HiGHS iis_strategy: find a true irreducible infeasible subset
+
+
+def infeasible_subset(m: pyo.ConcreteModel, options: SolveOptions) -> list[str]:
+    """Names of the rows of HiGHS's irreducible infeasible subset (empty if none was found)."""
+    lp, _, rows = to_highs(m)
+    h = _new_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("iis_strategy", IIS_STRATEGY_TRUE)
+    if options.time_limit_s is not None:
+        h.setOptionValue("iis_time_limit", float(options.time_limit_s))
+    h.passModel(lp)
+    status, iis = h.getIis()
+    if status != highspy.HighsStatus.kOk or not iis.valid_:
+        return []
+    return [rows[i].name for i in iis.row_index_]
+
+
 def diagnose(inp: Inputs, options: SolveOptions) -> list[str]:
     """Name the targets in conflict and by how much, in a planner's words.
 
-    Each relaxable group is relaxed alone: every group whose relaxation alone restores a plan is
-    in conflict with the others, and its slacks size the change needed. If no single group
-    suffices, all are relaxed together.
+    HiGHS's irreducible infeasible subset names the rows in conflict; the targets among them
+    (budget, carbon cap, electric share, duty need, grid, charger power) are then relaxed one at a
+    time with penalised slacks, and each whose relaxation alone restores a plan is reported with the
+    amount it needs. With no target in the subset, every target is tried.
     """
-    groups = relaxable_groups(inp)
+    iis = infeasible_subset(build_model(inp), options)
+    in_iis = {TARGETS[name.split("[")[0]] for name in iis if name.split("[")[0] in TARGETS}
+    groups = [g for g in relaxable_groups(inp) if not in_iis or SLACKS[g][0] in in_iis]
     alone = {}
     for name in groups:
         found = _relaxed_solve(inp, frozenset([name]), options)
         if found:
             alone[SLACKS[name][0]] = found[SLACKS[name][0]]
     if not alone:
-        found = _relaxed_solve(inp, frozenset(groups), options)
+        found = _relaxed_solve(inp, frozenset(relaxable_groups(inp)), options)
         if found is None:
             return ["the model stays infeasible even with every target relaxed; "
                     "check the case's fixed data (existing fleet, roof, connection)"]
@@ -231,6 +257,9 @@ def diagnose(inp: Inputs, options: SolveOptions) -> list[str]:
                  "makes a plan possible:"]
     for group in sorted(alone):
         lines.extend(_describe(group, alone[group]))
+    if iis:
+        shown = ", ".join(iis[:8]) + (f" and {len(iis) - 8} more" if len(iis) > 8 else "")
+        lines.append(f"  HiGHS irreducible infeasible subset: {shown}")
     return lines
 
 

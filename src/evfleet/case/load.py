@@ -155,13 +155,13 @@ def _expected(err: dict[str, Any]) -> str:
     if kind in simple:
         return simple[kind]
     if kind == "greater_than_equal":
-        return f"expected a value >= {ctx['ge']}"
+        return f"expected a value >= {_num(ctx['ge'])}"
     if kind == "greater_than":
-        return f"expected a value > {ctx['gt']}"
+        return f"expected a value > {_num(ctx['gt'])}"
     if kind == "less_than_equal":
-        return f"expected a value <= {ctx['le']}"
+        return f"expected a value <= {_num(ctx['le'])}"
     if kind == "less_than":
-        return f"expected a value < {ctx['lt']}"
+        return f"expected a value < {_num(ctx['lt'])}"
     if kind == "string_pattern_mismatch":
         return "expected lower-case letters, digits and '-'"
     if kind == "literal_error":
@@ -173,9 +173,15 @@ def _expected(err: dict[str, Any]) -> str:
     return err["msg"]
 
 
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "NaN"
+    if isinstance(value, float):
+        return format(value, ".15g")
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
