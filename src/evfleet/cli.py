@@ -91,17 +91,60 @@ def validate(case: Path) -> None:
 
 
 @main.command()
-def cities() -> None:
-    """List the cities with shipped data."""
-    from ruamel.yaml import YAML
+@click.argument("name", required=False)
+@click.option("--plot", type=click.Path(path_type=Path), default=None,
+              help="draw the city's typical days (PV, load, plug-in share, tariff) to a PNG")
+def cities(name: str | None, plot: Path | None) -> None:
+    """List the cities with shipped data, or show one city's figures with their sources."""
+    from evfleet.catalog.show import cities_table, city_text, shipped_cities, typical_days
 
-    from evfleet.catalog.load import shipped_path
+    if name is None:
+        click.echo(cities_table())
+        return
+    known = shipped_cities()
+    if name not in known:
+        click.echo(f"unknown city '{name}'; expected one of {', '.join(known)}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(city_text(name))
+    if plot is not None:
+        from evfleet.writers.charts import plot_typical_days
 
-    data = YAML(typ="safe").load(shipped_path("cities.yaml").read_text(encoding="utf-8"))
-    click.echo(f"{'city':<14}{'province':<34}{'grid tCO2/MWh':>14}{'PV kWh/kWp':>12}")
-    for key, city in data.items():
-        click.echo(f"{key:<14}{city['province']:<34}{city['grid_tco2_per_mwh']:>14}"
-                   f"{city['pv_kwh_per_kwp']:>12}")
+        plot_typical_days(typical_days(name), f"{known[name].name}: typical days", plot)
+        click.echo(f"wrote {plot}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--city", required=True, help="a shipped city, or a new one with --lat/--lon")
+@click.option("--depots", type=click.IntRange(min=1, max=500), default=4, show_default=True,
+              help="a distribution centre and N-1 delivery stations")
+@click.option("--start-year", type=click.IntRange(1990, 2100), default=2025, show_default=True)
+@click.option("--end-year", type=click.IntRange(1990, 2100), default=2030, show_default=True)
+@click.option("--lat", type=click.FloatRange(-90, 90), default=None)
+@click.option("--lon", type=click.FloatRange(-180, 180), default=None)
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
+              help="file to write [default: NAME.yaml]")
+def new(name: str, city: str, depots: int, start_year: int, end_year: int, lat: float | None,
+        lon: float | None, out: Path | None) -> None:
+    """Write a commented, valid starting case NAME for CITY."""
+    import re
+
+    from evfleet.case.new import new_case_text
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        click.echo(f"{name}: expected lower-case letters, digits and '-'", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    out = out or Path(f"{name}.yaml")
+    if out.exists():
+        click.echo(f"{out}: exists; nothing was written (choose another --out)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        text = new_case_text(name, city, depots, start_year, end_year, lat, lon, file=str(out))
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out}")
 
 
 if __name__ == "__main__":  # pragma: no cover

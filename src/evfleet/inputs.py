@@ -16,11 +16,14 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from evfleet.case.load import Document
 from evfleet.case.schema import Case
 from evfleet.case.yearly import by_year
 from evfleet.catalog.load import Catalog
-from evfleet.catalog.profiles import SEASONS, season_weights
+from evfleet.catalog.profiles import LOAD_SHAPE, PLUGGED_SHARE
+from evfleet.catalog.repdays import cluster_days, day_features, price_year
 from evfleet.catalog.schema import City, Tariff
 from evfleet.errors import InputError, InputProblem
 
@@ -29,7 +32,6 @@ KWH_PER_MWH = 1000.0
 MONTHS_PER_YEAR = 12
 DAYS_PER_YEAR = 365
 HOURS = tuple(range(24))
-DAYS_IN_MONTH = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 
 DK = tuple[str, str]
 DKJ = tuple[str, str, str]
@@ -50,6 +52,7 @@ class Inputs:
     depot_city: dict[str, str]
     days: tuple[str, ...]
     day_weight: dict[str, float]  # r -> days of the year it stands for (sum 365)
+    day_members: dict[str, tuple[int, ...]]  # r -> the days of the year (0-364) it averages
     hours: tuple[int, ...]
 
     # --- fleet -------------------------------------------------------------------------------
@@ -139,9 +142,9 @@ class Inputs:
 
 
 
-def tariff_by_day(tariff: Tariff) -> dict[tuple[str, int], float]:
-    """Price of each (representative day, hour): the day-weighted mean over the day's months."""
-    month_price: dict[tuple[int, int], float] = {}
+def tariff_periods(tariff: Tariff) -> dict[tuple[int, int], str]:
+    """The period of each (month, hour): rules in order, later ones overriding; the rest flat."""
+    out = {}
     for month in range(1, 13):
         period = ["flat"] * 24
         for rule in tariff.schedule:
@@ -149,14 +152,13 @@ def tariff_by_day(tariff: Tariff) -> dict[tuple[str, int], float]:
                 for start, end in rule.hours:
                     for h in range(start, end):
                         period[h] = rule.period
-        for h in HOURS:
-            month_price[month, h] = tariff.prices_cny_per_kwh[period[h]]
-    out = {}
-    for day, months in SEASONS.items():
-        total = sum(DAYS_IN_MONTH[m] for m in months)
-        for h in HOURS:
-            out[day, h] = sum(month_price[m, h] * DAYS_IN_MONTH[m] for m in months) / total
+        out.update({(month, h): period[h] for h in HOURS})
     return out
+
+
+def tariff_year(tariff: Tariff) -> np.ndarray:
+    """(365, 24) price of every hour of a non-leap year, from the month-hour periods."""
+    return price_year({k: tariff.prices_cny_per_kwh[p] for k, p in tariff_periods(tariff).items()})
 
 
 def need_count(vehicles: int, growth: float, years_from_start: int) -> int:
@@ -331,21 +333,23 @@ def resolve(case: Case, catalog: Catalog, doc: Document) -> Inputs:
                               if vehicles[j].energy == "electricity"}
                              | {d for (d, q, y) in existing_ch}))
 
-    # --- hourly profiles and prices --------------------------------------------------------------
-    days = tuple(SEASONS)
-    weights = {r: float(w) for r, w in season_weights().items()}
-    prof = catalog.profiles.set_index(["city", "day", "hour"])
+    # --- representative days, hourly profiles and prices ------------------------------------------
+    used = sorted(set(depot_city.values()))
+    prices = {c: tariff_year(catalog.cities[c].tariff) for c in used}
+    rep = cluster_days(day_features([catalog.pv_years[c] for c in used], [prices[c] for c in used]),
+                       case.representative_days or policy.default_representative_days)
+    days, weights = rep.names, rep.weight
+    pv_by_city = {c: rep.average(catalog.pv_years[c]) for c in used}
+    price_by_city = {c: rep.average(prices[c]) for c in used}
     pv_kw_per_kwp, load_kw, plugged, price_h = {}, {}, {}, {}
     for dp in case.depots:
         key = depot_city[dp.id]
-        tariff = tariff_by_day(catalog.cities[key].tariff)
         for r in days:
             for h in HOURS:
-                row = prof.loc[(key, r, h)]
-                pv_kw_per_kwp[dp.id, r, h] = float(row["pv_kw_per_kwp"])
-                load_kw[dp.id, r, h] = dp.building_load_kw * float(row["load_share"])
-                plugged[dp.id, r, h] = float(row["plugged_share"])
-                price_h[dp.id, r, h] = tariff[r, h]
+                pv_kw_per_kwp[dp.id, r, h] = pv_by_city[key][r, h]
+                load_kw[dp.id, r, h] = dp.building_load_kw * float(LOAD_SHAPE[h])
+                plugged[dp.id, r, h] = float(PLUGGED_SHARE[h])
+                price_h[dp.id, r, h] = price_by_city[key][r, h]
 
     # --- grid and tariff ---------------------------------------------------------------------------
     threshold = policy.two_part_tariff_threshold_kva
@@ -376,7 +380,8 @@ def resolve(case: Case, catalog: Catalog, doc: Document) -> Inputs:
     return Inputs(
         name=case.name, years=years, start_year=start, end_year=end,
         discount_factor={y: 1.0 / (1.0 + rate) ** (y - start) for y in horizon},
-        depots=depots, depot_city=depot_city, days=days, day_weight=weights, hours=HOURS,
+        depots=depots, depot_city=depot_city, days=days, day_weight=weights,
+        day_members=rep.members, hours=HOURS,
         duties=tuple(duties), need_count=need, servable=tuple(servable), excluded=tuple(excluded),
         vehicle_energy={j: v.energy for j, v in vehicles.items()},
         cohorts=cohorts_sorted, cohort_years=tuple(cohort_years),

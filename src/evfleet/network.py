@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from ruamel.yaml import YAML
 
+from evfleet.case.yearly import by_year
 from evfleet.catalog.load import shipped_path
 
 PILOT_CITIES = ("beijing", "shenzhen", "chongqing", "chengdu", "zhengzhou", "ningbo", "xiamen",
@@ -83,8 +84,8 @@ def _depot(arch: Archetype, depot_id: str, city: str, start_year: int, rng) -> d
 
 def network_case(name: str, cities: tuple[str, ...] = PILOT_CITIES, stations_per_city: int = 3,
                  centres_per_city: int = 1, hubs: int = 0, start_year: int = 2025,
-                 end_year: int = 2035, seed: int = 15, budget_share: float = 0.15,
-                 cap_end_share: float = 0.6) -> dict:
+                 end_year: int = 2035, seed: int = 15, budget_share: float = 0.25,
+                 cap_end_share: float = 0.7) -> dict:
     """A company's network across `cities` as case data, with shared budget and carbon cap."""
     rng = np.random.default_rng(seed)
     depots = []
@@ -97,7 +98,7 @@ def network_case(name: str, cities: tuple[str, ...] = PILOT_CITIES, stations_per
         city = cities[i % len(cities)]
         depots.append(_depot(HUB, f"{city}-hub-{i + 1}", city, start_year, rng))
 
-    emissions_t, electrify_cny = _start_year_figures(depots)
+    emissions_t, electrify_cny = _start_year_figures(depots, start_year)
     budget = round(budget_share * electrify_cny, -4)
     cap_start = math.ceil(emissions_t / 10) * 10
     return {
@@ -110,9 +111,10 @@ def network_case(name: str, cities: tuple[str, ...] = PILOT_CITIES, stations_per
     }
 
 
-def _start_year_figures(depots: list[dict]) -> tuple[float, float]:
-    """Estimated start-year emissions (fuel + building load from the grid) [t] and the price of
-    replacing every combustion vehicle by the electric model of its class [CNY]."""
+def _start_year_figures(depots: list[dict], start_year: int) -> tuple[float, float]:
+    """Estimated start-year emissions (fuel, building load and charging of the electric vehicles
+    owned, from the grid) [t] and the price of replacing every combustion vehicle by the electric
+    model of its class [CNY]."""
     vehicles, cities, policy = _load("vehicles.yaml"), _load("cities.yaml"), _load("policy.yaml")
     electric_of = {v["vehicle_class"]: v["price_cny"] for j, v in vehicles.items()
                    if v["energy"] == "electricity" and not j.endswith("-lr")}
@@ -120,11 +122,14 @@ def _start_year_figures(depots: list[dict]) -> tuple[float, float]:
     emissions, electrify = 0.0, 0.0
     for depot in depots:
         city = cities[depot["city"]]
-        emissions += depot["building_load_kw"] * HOURS_PER_YEAR * city["grid_tco2_per_mwh"] / 1000
+        factor = by_year(city["grid_tco2_per_mwh"], [start_year])[start_year]
+        emissions += depot["building_load_kw"] * HOURS_PER_YEAR * factor / 1000
         for duty in depot["duties"]:
             for entry in duty["fleet"]:
                 v = vehicles[entry["model"]]
                 if v["energy"] == "electricity":
+                    kwh = duty["daily_km"] * duty["days_per_year"] * v["kwh_per_100km"] / 100
+                    emissions += entry["count"] * kwh * factor / 1000
                     continue
                 litres = duty["daily_km"] * duty["days_per_year"] * v["l_per_100km"] / 100
                 emissions += entry["count"] * litres * kg_per_l[v["energy"]] / KG_PER_T

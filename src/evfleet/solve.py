@@ -263,27 +263,42 @@ def diagnose(inp: Inputs, options: SolveOptions) -> list[str]:
     return lines
 
 
+# slack component -> (index position of the year, labeller of where, per-day quantity?)
+WHERE = {
+    "budget_slack_cny": (0, lambda i: "", False),
+    "carbon_slack_t": (0, lambda i: "", False),
+    "ev_share_slack": (0, lambda i: "", False),
+    "need_slack": (2, lambda i: f"{i[0]}/{i[1]}", False),
+    "grid_slack_kw": (1, lambda i: i[0], False),
+    "charge_slack_kwh": (1, lambda i: i[0], True),
+}
+VERBS = {"budget": "needs a budget {amount} higher",
+         "carbon cap": "needs a cap {amount} higher",
+         "electric share": "electric purchases short by {amount}",
+         "duty need": "vehicles short by {amount}",
+         "grid": "needs {amount} more grid connection",
+         "charger power": "charging energy short by {amount} on the worst day"}
+
+
 def _describe(group: str, items: dict) -> list[str]:
-    by_year: dict[int, float] = defaultdict(float)
-    unit = ""
-    where: dict[int, set] = defaultdict(set)
-    for index, (value, u) in items.items():
-        unit = u
+    """One line per year: where the target gives way and by how much."""
+    name = next(n for n, (g, _) in SLACKS.items() if g == group)
+    year_at, where, per_day = WHERE[name]
+    unit = SLACKS[name][1]
+    amounts: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for index, (value, _) in items.items():
         index = index if isinstance(index, tuple) else (index,)
-        year = next(i for i in index if isinstance(i, int))
-        by_year[year] += value
-        where[year].update(str(i) for i in index if isinstance(i, str))
+        place = where(index)
+        if per_day:  # the worst representative day, not a sum over days
+            amounts[index[year_at]][place] = max(amounts[index[year_at]][place], value)
+        else:
+            amounts[index[year_at]][place] += value
     lines = []
-    for year in sorted(by_year):
-        amount = _amount(by_year[year], unit)
-        at = f" at {', '.join(sorted(where[year]))}" if where[year] else ""
-        verb = {"budget": "needs a budget", "carbon cap": "needs a cap",
-                "electric share": "needs a lower electric share: electric purchases short by",
-                "duty need": "cannot meet duty need: vehicles short by",
-                "grid": "needs a larger grid connection:",
-                "charger power": "cannot deliver the charging energy: short by"}[group]
-        higher = " higher" if group in ("budget", "carbon cap") else ""
-        lines.append(f"  {group} {year}{at}: {verb} {amount}{higher}")
+    for year in sorted(amounts):
+        places = {p: v for p, v in amounts[year].items()}
+        total = sum(places.values())
+        at = f" at {', '.join(sorted(p for p in places if p))}" if any(places) else ""
+        lines.append(f"  {group} {year}{at}: " + VERBS[group].format(amount=_amount(total, unit)))
     return lines
 
 

@@ -1,13 +1,13 @@
 """The shipped catalog and city data: complete, sourced, and consistent with the reference."""
 
-import pandas as pd
+import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
 from evfleet.catalog.load import shipped_path
-from evfleet.catalog.profiles import season_weights
+from evfleet.catalog.profiles import read_shipped_pv
 from evfleet.catalog.schema import City, ChargerModel, Solar, Storage, VehicleModel
-from evfleet.inputs import tariff_by_day
+from evfleet.inputs import tariff_periods
 
 PILOT = {"beijing", "shenzhen", "chongqing", "chengdu", "zhengzhou", "ningbo", "xiamen", "jinan",
          "shijiazhuang", "tangshan", "liuzhou", "haikou", "changchun", "yinchuan", "ordos"}
@@ -45,44 +45,56 @@ def test_fifteen_pilot_cities_match_reference():
         City.model_validate(rec)
         assert {"grid_tco2_per_mwh", "tariff", "pv_kwh_per_kwp", "diesel_cny_per_l"} <= set(rec["sources"])
     # spot checks against shared/reference/cities.csv (MEE 2022 factors, yields, demand charges)
-    assert cities["chengdu"]["grid_tco2_per_mwh"] == 0.1404
-    assert cities["shijiazhuang"]["grid_tco2_per_mwh"] == 0.7252
+    assert cities["chengdu"]["grid_tco2_per_mwh"][2022] == 0.1404
+    assert cities["chengdu"]["grid_tco2_per_mwh"][2021] == 0.1255
+    assert cities["shijiazhuang"]["grid_tco2_per_mwh"][2022] == 0.7252
     assert cities["ordos"]["pv_kwh_per_kwp"] == 1530
     assert cities["beijing"]["demand_charge_cny_per_kw_month"] == 48
 
 
-def test_pv_profiles_reproduce_annual_yield_and_night():
-    cities, prof = load("cities.yaml"), pd.read_csv(shipped_path("profiles.csv"))
-    w = season_weights()
+def test_pv_years_reproduce_annual_yield_zero_at_night_and_solar_noon():
+    cities, pv = load("cities.yaml"), read_shipped_pv(shipped_path("pv_hourly.csv"))
+    assert set(pv) == PILOT
+    hours = np.arange(24) + 0.5
     for key, rec in cities.items():
-        p = prof[prof["city"] == key]
-        annual = (p["pv_kw_per_kwp"] * p["day"].map(w)).sum()
-        assert annual == pytest.approx(rec["pv_kwh_per_kwp"], rel=0.01)
-        night = p[p["hour"].isin([0, 1, 2, 3, 22, 23])]
-        assert night["pv_kw_per_kwp"].max() == 0
-        summer = p[p["day"] == "summer"].set_index("hour")["pv_kw_per_kwp"]
-        assert 11 <= summer.idxmax() <= 13
+        year = pv[key]
+        assert year.shape == (365, 24)
+        assert year.sum() == pytest.approx(rec["pv_kwh_per_kwp"], rel=0.01)
+        assert year[:, [0, 1, 2, 3, 22, 23]].max() == 0
+        # local solar time, not Beijing time: the output-weighted mean hour is solar noon,
+        # 12 h + (120° - lon) / 15 in Beijing time (Ningbo 11.9 h, Chengdu 13.06 h); the
+        # equation of time averages out over the year
+        centre = (year.sum(axis=0) * hours).sum() / year.sum()
+        assert abs(centre - (12 + (120 - rec["lon"]) / 15)) < 0.05, key
+    # Ordos and Haikou peak more than an hour after Ningbo
+    peak = {k: (pv[k].sum(axis=0) * hours).sum() / pv[k].sum() for k in ("ordos", "haikou", "ningbo")}
+    assert peak["ordos"] - peak["ningbo"] > 0.7 and peak["haikou"] - peak["ningbo"] > 0.7
 
 
-def test_tariff_periods_cover_every_hour():
-    cities = load("cities.yaml")
-    for key, rec in cities.items():
+def test_tariff_periods_cover_every_hour_of_every_month_once():
+    for key, rec in load("cities.yaml").items():
         city = City.model_validate(rec)
-        prices = tariff_by_day(city.tariff)
-        assert len(prices) == 4 * 24
-        assert min(prices.values()) >= min(city.tariff.prices_cny_per_kwh.values()) - 1e-12
+        periods = tariff_periods(city.tariff)
+        assert sorted(periods) == [(m, h) for m in range(1, 13) for h in range(24)]
+        assert set(periods.values()) <= set(city.tariff.prices_cny_per_kwh)
+
+
+def test_grid_factor_path_declines_from_official_values():
+    for key, rec in load("cities.yaml").items():
+        path = rec["grid_tco2_per_mwh"]
+        assert sorted(path)[:2] == [2021, 2022] and max(path) == 2040
+        later = [path[y] for y in sorted(path) if y >= 2022]
+        assert later == sorted(later, reverse=True)
 
 
 def test_henan_evening_peak_and_shandong_midday_valley():
     cities = {k: City.model_validate(v) for k, v in load("cities.yaml").items()}
-    zz = tariff_by_day(cities["zhengzhou"].tariff)
-    assert zz["spring", 20] == pytest.approx(cities["zhengzhou"].tariff.prices_cny_per_kwh["peak"])
-    jn = tariff_by_day(cities["jinan"].tariff)
-    assert jn["spring", 12] == pytest.approx(cities["jinan"].tariff.prices_cny_per_kwh["deep_valley"])
-    # summer in Jinan: the midday is flat and the night is valley
-    assert jn["summer", 12] == pytest.approx(cities["jinan"].tariff.prices_cny_per_kwh["flat"])
-    assert jn["summer", 3] == pytest.approx(cities["jinan"].tariff.prices_cny_per_kwh["valley"])
-    # Beijing: critical peak in Jul-Aug 11-13, i.e. two of the three summer months (31+31 of 92 days)
-    bj = cities["beijing"].tariff.prices_cny_per_kwh
-    assert tariff_by_day(cities["beijing"].tariff)["summer", 11] == pytest.approx(
-        (30 * bj["peak"] + 62 * bj["critical"]) / 92)
+    zz = tariff_periods(cities["zhengzhou"].tariff)
+    assert zz[4, 20] == "peak" and zz[4, 12] == "valley" and zz[7, 12] == "flat"  # Henan
+    jn = tariff_periods(cities["jinan"].tariff)
+    assert jn[4, 12] == "deep_valley" and jn[7, 12] == "flat" and jn[7, 3] == "valley"  # Shandong
+    assert jn[4, 18] == "critical" and jn[12, 16] == "critical" and jn[10, 16] == "peak"
+    bj = tariff_periods(cities["beijing"].tariff)
+    assert bj[7, 11] == "critical" and bj[6, 11] == "peak" and bj[1, 19] == "critical"
+    nb = tariff_periods(cities["ningbo"].tariff)  # Zhejiang 2025: critical 18-22 in Jan/Jul/Aug/Dec
+    assert nb[7, 19] == "critical" and nb[4, 19] == "peak" and nb[4, 12] == "valley"

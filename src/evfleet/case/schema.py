@@ -86,6 +86,7 @@ class Case(Strict):
     min_ev_share_of_purchases: Share | None = None
     demand_charge_exempt_until: Year | None = None
     allow_export: bool = True
+    representative_days: int | None = Field(default=None, ge=1, le=365)  # None: policy default
     catalog: str | None = None
     vehicles: dict[str, dict[str, Any]] = {}
     chargers: dict[str, dict[str, Any]] = {}

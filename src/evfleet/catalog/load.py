@@ -12,7 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from evfleet.case.load import Document, read_yaml, schema_problems
@@ -34,7 +34,7 @@ class Catalog:
     storage: Storage
     cities: dict[str, City]
     policy: Policy
-    profiles: pd.DataFrame  # city, day, hour, pv_kw_per_kwp, load_share, plugged_share
+    pv_years: dict[str, np.ndarray]  # city -> (365, 24) PV output per kWp, Beijing time
     sources: dict[str, str]  # file kind -> path it was read from
 
 
@@ -122,25 +122,21 @@ def load_catalog(case: Case, case_doc: Document) -> Catalog:
     if problems:
         raise InputError(problems)
 
-    table = pd.read_csv(shipped_path("profiles.csv"))
-    table = _profiles_for_overrides(table, cities, city_doc.data)
-    return Catalog(vehicles, chargers, solar, storage, cities, policy, table,
+    pv = _pv_for_overrides(profiles.read_shipped_pv(shipped_path("pv_hourly.csv")), cities,
+                           city_doc.data)
+    return Catalog(vehicles, chargers, solar, storage, cities, policy, pv,
                    {k: d.path for k, d in docs.items()})
 
 
-def _profiles_for_overrides(table: pd.DataFrame, cities: dict[str, City],
-                            shipped: dict[str, Any]) -> pd.DataFrame:
-    """Profiles of new or relocated cities from pvlib; rescale where only the yield changed."""
-    frames = [table]
+def _pv_for_overrides(shipped_pv: dict[str, np.ndarray], cities: dict[str, City],
+                      shipped: dict[str, Any]) -> dict[str, np.ndarray]:
+    """PV years of new or relocated cities from pvlib (cached); rescaled where only the yield
+    changed; as shipped otherwise."""
+    out = {}
     for key, city in cities.items():
         base = shipped.get(key)
-        moved = base is None or (base["lat"], base["lon"]) != (city.lat, city.lon)
-        if moved:
-            pv = profiles.pv_profile(city.lat, city.lon, city.pv_kwh_per_kwp)
-            new = pv.merge(profiles.depot_shapes(), on=["day", "hour"]).assign(city=key)
-            frames = [f[f["city"] != key] for f in frames] + [new[table.columns]]
-        elif base["pv_kwh_per_kwp"] != city.pv_kwh_per_kwp:
-            scale = city.pv_kwh_per_kwp / base["pv_kwh_per_kwp"]
-            frames = [f.assign(pv_kw_per_kwp=f["pv_kw_per_kwp"].where(
-                f["city"] != key, f["pv_kw_per_kwp"] * scale)) for f in frames]
-    return pd.concat(frames, ignore_index=True)
+        if base is None or (base["lat"], base["lon"]) != (city.lat, city.lon):
+            out[key] = profiles.cached_pv_year(city.lat, city.lon, city.pv_kwh_per_kwp)
+        else:
+            out[key] = shipped_pv[key] * (city.pv_kwh_per_kwp / base["pv_kwh_per_kwp"])
+    return out

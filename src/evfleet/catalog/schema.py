@@ -144,6 +144,7 @@ class Policy(Strict):
     two_part_tariff_threshold_kva: NonNegative
     grid_upgrade_life_years: LifeYears
     usable_battery_share: Share
+    default_representative_days: int = Field(ge=1, le=365)
     diesel_kgco2_per_l: NonNegative
     gasoline_kgco2_per_l: NonNegative
     sources: Sources = {}
