@@ -1,6 +1,6 @@
 """Representative days: a partition of the year, deterministic, and faithful within the error
-reported in docs/representative-days.md (PV value and depot bill within 0.1 %, PV peak within 2 %
-at the default of 8 days)."""
+reported in docs/representative-days.md (at the default of 4 days, one city alone: PV value within
+0.04 %, PV peak within 3.3 %)."""
 
 import numpy as np
 import pytest
@@ -30,7 +30,7 @@ def test_days_partition_the_year(k):
 
 def test_same_data_same_days():
     f = day_features([PV["jinan"]], [tariff_year(CITIES["jinan"].tariff)])
-    assert cluster_days(f, 8) == cluster_days(f, 8)
+    assert cluster_days(f, 4) == cluster_days(f, 4)
 
 
 def test_month_of_day():
@@ -39,14 +39,14 @@ def test_month_of_day():
 
 
 @pytest.mark.parametrize("city", sorted(CITIES))
-def test_eight_days_reproduce_the_year_within_reported_error(city):
+def test_four_days_reproduce_the_year_within_reported_error(city):
     pv, price = PV[city], tariff_year(CITIES[city].tariff)
-    days = cluster_days(day_features([pv], [price]), 8)
+    days = cluster_days(day_features([pv], [price]), 4)
     w = np.array([days.weight[r] for r in days.names])[:, None]
     rep_pv, rep_price = rep_matrix(days, pv), rep_matrix(days, price)
     # exact by construction: annual PV energy and the cost of a load that repeats every day
     assert (w * rep_pv).sum() == pytest.approx(pv.sum(), rel=1e-12)
     assert (w * rep_price).sum() == pytest.approx(price.sum(), rel=1e-12)
     # within the reported error: PV value (PV x price) and the PV peak
-    assert (w * rep_pv * rep_price).sum() == pytest.approx((pv * price).sum(), rel=1e-3)
-    assert rep_pv.max() == pytest.approx(pv.max(), rel=0.02)
+    assert (w * rep_pv * rep_price).sum() == pytest.approx((pv * price).sum(), rel=5e-4)
+    assert rep_pv.max() == pytest.approx(pv.max(), rel=0.035)

@@ -14,8 +14,8 @@ def test_charging_energy_matches_need_every_day(solve_tiny):
     # 2 vans x 100 km x 20 kWh/100 km = 40 kWh on every representative day.
     summary, tables = solve_tiny()
     daily = tables["energy"].groupby("day", observed=True)["charge_kw"].sum()
-    assert len(daily) == 8  # the default number of representative days (policy.yaml)
-    assert daily.tolist() == pytest.approx([40.0] * 8, abs=1e-6)
+    assert len(daily) == 4  # the default number of representative days (policy.yaml)
+    assert daily.tolist() == pytest.approx([40.0] * 4, abs=1e-6)
 
 
 def test_demand_charge_flattens_the_peak(solve_tiny):
