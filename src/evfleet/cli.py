@@ -147,5 +147,35 @@ def new(name: str, city: str, depots: int, start_year: int, end_year: int, lat: 
     click.echo(f"wrote {out}")
 
 
+@main.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--base", default=None, help="the run others are compared with [default: the first]")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("compare.xlsx"),
+              show_default=True, help="workbook to write (CSV twins go beside it)")
+@click.option("--force", is_flag=True, help="replace an existing workbook")
+def compare(runs: tuple[Path, ...], base: str | None, out: Path, force: bool) -> None:
+    """Compare run folders (written by evfleet solve) side by side in one workbook."""
+    from evfleet.studies.compare import input_differences, kpi_table, load_run, per_year_tables
+    from evfleet.writers.compare import write_compare
+
+    try:
+        data = [load_run(r) for r in runs]
+    except InputError as exc:
+        _fail_input(exc)
+    names = [d.name for d in data]
+    if len(set(names)) != len(names):
+        click.echo(f"run folders must have different names, got {', '.join(names)}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    base = base or names[0]
+    if base not in names:
+        click.echo(f"--base {base}: expected one of {', '.join(names)}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if out.exists() and not force:
+        click.echo(f"{out}: exists; nothing was written (use --force to replace it)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    files = write_compare(out, kpi_table(data, base), per_year_tables(data), input_differences(data))
+    click.echo(f"compared {len(data)} runs against {base}: wrote {', '.join(map(str, files))}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -96,10 +96,11 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
     inp = load_inputs(case_path)
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
+    case_text = Path(case_path).read_text(encoding="utf-8")
     try:
         summary, tables = solve_inputs(inp, options)
     except NoPlanError as exc:
-        write_run(out, exc.summary, {})
+        write_run(out, exc.summary, {}, case_text)
         raise
-    write_run(out, summary, tables)
+    write_run(out, summary, tables, case_text)
     return Run(out, summary, tables, inp)

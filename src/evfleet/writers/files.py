@@ -38,13 +38,17 @@ def check_output_dir(out: Path, case_name: str, force: bool) -> None:
                                        "choose another --out or use --force to replace it")])
 
 
-def write_run(out: Path, summary: dict, tables: dict[str, pd.DataFrame]) -> None:
-    """Write everything into a temporary sibling folder, then swap it in for `out`."""
+def write_run(out: Path, summary: dict, tables: dict[str, pd.DataFrame],
+              case_text: str | None = None) -> None:
+    """Write everything into a temporary sibling folder, then swap it in for `out`. `case_text`,
+    the case file as given, is kept as case.yaml so that runs can be compared input by input."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n",
                                           encoding="utf-8")
+        if case_text is not None:
+            (tmp / "case.yaml").write_text(case_text, encoding="utf-8")
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
         if tables:

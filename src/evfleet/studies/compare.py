@@ -1,0 +1,150 @@
+"""Scenarios side by side: labelled tables built from run folders written by `evfleet solve`.
+
+Everything comes from each run's summary.json, compliance.csv and case.yaml; nothing is solved.
+Runs of different cases or horizons are aligned by year, and a value a run does not have stays
+missing (NaN, a blank cell in the workbook), never 0.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from ruamel.yaml import YAML
+
+from evfleet.errors import InputError, InputProblem
+
+# per-year figure of summary.json -> (sheet name, unit for the header)
+PER_YEAR = {"capex_cny": ("capital spend", "CNY"), "emissions_t": ("emissions", "t CO2"),
+            "ev_count": ("electric vehicles", "count"), "ev_share": ("electric share", "share"),
+            "pv_kw": ("PV", "kW")}
+
+
+@dataclass(frozen=True)
+class RunData:
+    """What compare reads from one run folder."""
+
+    name: str
+    folder: Path
+    summary: dict
+    compliance: pd.DataFrame | None
+    case: dict | None
+
+
+def load_run(folder: Path) -> RunData:
+    """A run folder written by `evfleet solve`; its name is the folder's name."""
+    summary_path = folder / "summary.json"
+    if not summary_path.is_file():
+        raise InputError([InputProblem(str(folder), None, "", "expected a run folder holding "
+                                       "summary.json (written by evfleet solve)")])
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise InputError([InputProblem(str(summary_path), None, "", f"not valid JSON: {exc}")]) from None
+    comp_path = folder / "compliance.csv"
+    compliance = pd.read_csv(comp_path) if comp_path.is_file() else None
+    case_path = folder / "case.yaml"
+    case = YAML(typ="safe").load(case_path.read_text(encoding="utf-8")) if case_path.is_file() else None
+    return RunData(folder.name, folder, summary, compliance, case)
+
+
+def _last(per_year: dict, key: str) -> float | None:
+    if not per_year:
+        return None
+    return per_year[max(per_year, key=int)].get(key)
+
+
+def _total(per_year: dict, key: str) -> float | None:
+    values = [v.get(key) for v in (per_year or {}).values()]
+    return float(sum(values)) if values and all(v is not None for v in values) else None
+
+
+def _years_met(compliance: pd.DataFrame | None, rule: str) -> str | None:
+    if compliance is None:
+        return None
+    rows = compliance[compliance["rule"] == rule]
+    return f"{int(rows['met'].sum())} of {len(rows)} years" if len(rows) else None
+
+
+KPIS = (  # (label with unit, function of RunData)
+    ("net present cost [CNY]", lambda r: r.summary.get("objective_npv_cny")),
+    ("like-for-like net present cost [CNY]",
+     lambda r: (r.summary.get("baseline") or {}).get("objective_npv_cny")),
+    ("capital spend over the horizon [CNY]", lambda r: _total(r.summary.get("per_year"), "capex_cny")),
+    ("emissions over the horizon [t CO2]", lambda r: _total(r.summary.get("per_year"), "emissions_t")),
+    ("electric share in the last year [share]", lambda r: _last(r.summary.get("per_year"), "ev_share")),
+    ("chargers in the last year [count]", lambda r: _last(r.summary.get("per_year"), "chargers")),
+    ("PV in the last year [kW]", lambda r: _last(r.summary.get("per_year"), "pv_kw")),
+    ("storage in the last year [kWh]", lambda r: _last(r.summary.get("per_year"), "storage_kwh")),
+    ("pilot 80 % electric share of purchases met", lambda r: _years_met(r.compliance,
+                                                                        "pilot_ev_share_of_purchases")),
+    ("pilot chargers per electric vehicle met", lambda r: _years_met(r.compliance,
+                                                                     "pilot_chargers_per_ev")),
+    ("carbon cap met", lambda r: _years_met(r.compliance, "carbon_cap_t")),
+    ("budget met", lambda r: _years_met(r.compliance, "budget_cny")),
+    ("solve status", lambda r: r.summary.get("status")),
+    ("MIP gap [share]", lambda r: r.summary.get("mip_gap")),
+)
+
+
+def kpi_table(runs: list[RunData], base: str) -> pd.DataFrame:
+    """One row per KPI, one column per run, then '<run> - <base>' differences for numbers."""
+    table = pd.DataFrame({r.name: [f(r) for _, f in KPIS] for r in runs},
+                         index=[label for label, _ in KPIS], dtype=object)
+    table.index.name = "KPI"
+    for r in runs:
+        if r.name == base:
+            continue
+        diffs = []
+        for label in table.index:
+            a, b = table.at[label, r.name], table.at[label, base]
+            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                          and v is not None and not math.isnan(v) for v in (a, b))
+            diffs.append(a - b if numeric else None)
+        table[f"{r.name} - {base}"] = diffs
+    return table
+
+
+def per_year_tables(runs: list[RunData]) -> dict[str, pd.DataFrame]:
+    """{sheet: DataFrame indexed by year with one column per run}; years of all runs, aligned."""
+    out = {}
+    for key, (sheet, unit) in PER_YEAR.items():
+        columns = {r.name: pd.Series({int(y): v.get(key) for y, v in
+                                      (r.summary.get("per_year") or {}).items()}, dtype=float)
+                   for r in runs}
+        frame = pd.DataFrame(columns).sort_index()
+        frame.index.name = "year"
+        frame.attrs["unit"] = unit
+        out[sheet] = frame
+    return out
+
+
+def _flatten(node, prefix: str = "") -> dict[str, object]:
+    """Dotted paths of a case: mappings by key, lists of mappings by their id or name."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(node, list) and all(isinstance(v, dict) and ("id" in v or "name" in v) for v in node):
+        out = {}
+        for v in node:
+            out.update(_flatten(v, f"{prefix}.{v.get('id', v.get('name'))}"))
+        return out
+    return {prefix: node}
+
+
+def input_differences(runs: list[RunData]) -> pd.DataFrame:
+    """The case fields whose values differ between runs, field by field (blank: not set)."""
+    flat = {r.name: _flatten(r.case) if r.case is not None else {} for r in runs}
+    fields = sorted({f for values in flat.values() for f in values})
+    rows = []
+    for f in fields:
+        values = [flat[r.name].get(f) for r in runs]
+        if len({json.dumps(v, sort_keys=True, default=str) for v in values}) > 1:
+            rows.append({"field": f, **{r.name: (json.dumps(v, default=str) if isinstance(v, (dict, list))
+                                                 else v) for r, v in zip(runs, values)}})
+    return pd.DataFrame(rows, columns=["field", *[r.name for r in runs]])
