@@ -12,9 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from evfleet.errors import InputError, InputProblem
+from evfleet.writers.xlsx import write_plan_xlsx
 
-SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "solar", "storage",
-               "grid", "costs", "emissions", "excluded", "energy")
 
 
 def check_output_dir(out: Path, case_name: str, force: bool) -> None:
@@ -52,7 +51,7 @@ def write_run(out: Path, summary: dict, tables: dict[str, pd.DataFrame],
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
         if tables:
-            write_xlsx(tmp / "plan.xlsx", summary, tables)
+            write_plan_xlsx(tmp / "plan.xlsx", summary, tables, summary_frame(summary))
         old = None
         if out.exists():
             old = out.with_name(f".{out.name}.old")
@@ -77,21 +76,3 @@ def summary_frame(summary: dict) -> pd.DataFrame:
             row[f"baseline_{k}"] = v
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def write_xlsx(path: Path, summary: dict, tables: dict[str, pd.DataFrame]) -> None:
-    """plan.xlsx: a summary sheet first, then one sheet per table."""
-    head = pd.DataFrame([
-        ("case", summary["case"]), ("status", summary["status"]),
-        ("objective_npv_cny", summary["objective_npv_cny"]), ("mip_gap", summary["mip_gap"]),
-        ("baseline_npv_cny", (summary.get("baseline") or {}).get("objective_npv_cny")),
-        ("build_seconds", summary["build_seconds"]), ("solve_seconds", summary["solve_seconds"]),
-    ], columns=["field", "value"])
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        head.to_excel(xl, sheet_name="summary", index=False)
-        summary_frame(summary).to_excel(xl, sheet_name="summary", index=False, startrow=len(head) + 2)
-        for name in SHEET_ORDER:
-            if name in tables:
-                tables[name].to_excel(xl, sheet_name=name, index=False)
-        for sheet in xl.book.worksheets:
-            sheet.freeze_panes = "A2" if sheet.title != "summary" else None
