@@ -177,5 +177,18 @@ def compare(runs: tuple[Path, ...], base: str | None, out: Path, force: bool) ->
     click.echo(f"compared {len(data)} runs against {base}: wrote {', '.join(map(str, files))}")
 
 
+@main.command()
+@click.argument("run", type=click.Path(path_type=Path))
+def report(run: Path) -> None:
+    """Charts (PNG) and a self-contained report.html for a run folder written by evfleet solve."""
+    from evfleet.writers.report import write_report
+
+    try:
+        files = write_report(run)
+    except InputError as exc:
+        _fail_input(exc)
+    click.echo(f"wrote {', '.join(str(f) for f in files)}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

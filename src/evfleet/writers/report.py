@@ -1,0 +1,171 @@
+"""`evfleet report RUN_DIR`: PNG charts and one self-contained report.html from a run folder.
+
+Reads only the files `evfleet solve` wrote (summary.json and the CSV tables). The HTML embeds its
+images as data URIs and has no external link, script or stylesheet: it opens with no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from evfleet.errors import InputError, InputProblem  # noqa: E402
+
+NEEDED = ("summary.json", "fleet.csv", "costs.csv", "emissions.csv", "compliance.csv",
+          "energy.csv", "purchases.csv")
+COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
+
+
+def read_run(folder: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """summary.json and the tables of a run folder (InputError naming what is missing)."""
+    missing = [n for n in NEEDED if not (folder / n).is_file()]
+    if missing:
+        raise InputError([InputProblem(str(folder), None, "", "expected a run folder with a plan "
+                                       f"(written by evfleet solve); missing {', '.join(missing)}")])
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    tables = {n[:-4]: pd.read_csv(folder / n) for n in NEEDED if n.endswith(".csv")}
+    return summary, tables
+
+
+def _rule(tables, rule: str) -> pd.Series:
+    c = tables["compliance"]
+    return c[c["rule"] == rule].set_index("year")["required"]
+
+
+def chart_fleet(tables, ax) -> None:
+    mix = tables["fleet"].pivot_table(index="year", columns="energy", values="count",
+                                      aggfunc="sum", fill_value=0)
+    bottom = None
+    for energy in mix.columns:
+        ax.bar(mix.index, mix[energy], bottom=bottom, label=energy, color=COLOURS.get(energy))
+        bottom = mix[energy] if bottom is None else bottom + mix[energy]
+    ax.set(title="Fleet by energy", xlabel="year", ylabel="vehicles")
+    ax.legend()
+
+
+def chart_emissions(tables, ax) -> None:
+    em = tables["emissions"].groupby(["year", "source"])["t"].sum().unstack(fill_value=0)
+    ax.stackplot(em.index, *[em[c] for c in em.columns], labels=list(em.columns),
+                 colors=["#b08d57", "#7f8c8d"][:len(em.columns)], alpha=0.8)
+    cap = _rule(tables, "carbon_cap_t")
+    if len(cap):
+        ax.plot(cap.index, cap.values, color="#c0392b", lw=2, label="carbon cap")
+    ax.set(title="Emissions and carbon cap", xlabel="year", ylabel="t CO2")
+    ax.legend()
+
+
+def chart_capex(tables, ax) -> None:
+    costs = tables["costs"]
+    capex = costs[costs["category"].str.startswith("capex_")].groupby("year")["cny"].sum() / 1e6
+    ax.bar(capex.index, capex.values, color="#2a7ab9", label="capital spend")
+    budget = _rule(tables, "budget_cny") / 1e6
+    if len(budget):
+        ax.plot(budget.index, budget.values, color="#c0392b", lw=2, marker="o", label="budget")
+    ax.set(title="Capital spend and budget", xlabel="year", ylabel="M CNY")
+    ax.legend()
+
+
+def chart_costs(tables, ax) -> None:
+    costs = tables["costs"]
+    by = costs[costs["category"] != "terminal_value"].pivot_table(
+        index="year", columns="category", values="cny", aggfunc="sum", fill_value=0) / 1e6
+    pos, neg = by.clip(lower=0), by.clip(upper=0)
+    bottom_p = bottom_n = 0
+    cmap = plt.get_cmap("tab20")
+    for i, cat in enumerate(by.columns):
+        if pos[cat].any():
+            ax.bar(by.index, pos[cat], bottom=bottom_p, label=cat, color=cmap(i))
+            bottom_p = bottom_p + pos[cat]
+        if neg[cat].any():
+            ax.bar(by.index, neg[cat], bottom=bottom_n, label=cat, color=cmap(i))
+            bottom_n = bottom_n + neg[cat]
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set(title="Cash flows by category (undiscounted)", xlabel="year", ylabel="M CNY")
+    ax.legend(fontsize=6, ncol=2)
+
+
+def chart_day(tables, ax) -> str:
+    """The last year's heaviest depot on its most frequent representative day."""
+    e = tables["energy"]
+    last = e[e["year"] == e["year"].max()]
+    depot = last.groupby("depot")["grid_kw"].sum().idxmax()
+    day = last[last["depot"] == depot].groupby("day")["weight_days"].first().idxmax()
+    d = last[(last["depot"] == depot) & (last["day"] == day)].sort_values("hour")
+    ax.stackplot(d["hour"], d["building_kw"], d["charge_kw"], d["storage_charge_kw"],
+                 labels=["building", "fleet charging", "storage charging"],
+                 colors=["#7f8c8d", "#2a7ab9", "#8e44ad"], step="post", alpha=0.7)
+    ax.step(d["hour"], d["grid_kw"], where="post", color="black", lw=1.5, label="grid import")
+    ax.step(d["hour"], d["pv_used_kw"] + d["storage_discharge_kw"], where="post", color="#e6a100",
+            lw=1.5, label="PV used + storage discharge")
+    twin = ax.twinx()
+    twin.step(d["hour"], d["price_cny_per_kwh"], where="post", color="#c0392b", ls="--",
+              label="tariff")
+    twin.set_ylabel("CNY/kWh")
+    title = f"{depot}, {int(d['year'].iloc[0])}, day {day} ({d['weight_days'].iloc[0]:.0f} days)"
+    ax.set(title=title, xlabel="hour (Beijing time)", ylabel="kW")
+    ax.legend(fontsize=7, loc="upper left")
+    return title
+
+
+CHARTS = (("fleet", chart_fleet), ("emissions", chart_emissions), ("capex", chart_capex),
+          ("costs", chart_costs), ("typical-day", chart_day))
+
+
+def _png(folder: Path, name: str, draw, tables) -> Path:
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    draw(tables, ax)
+    fig.tight_layout()
+    path = folder / f"report-{name}.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:,.2f}", na_rep="")
+
+
+def write_report(folder: Path) -> list[Path]:
+    """The PNG charts and report.html, written into the run folder. Returns the files."""
+    summary, tables = read_run(folder)
+    pngs = [_png(folder, name, draw, tables) for name, draw in CHARTS]
+    per_year = pd.DataFrame([{"year": int(y), **v} for y, v in summary["per_year"].items()])
+    comp = tables["compliance"]
+    missed = comp[~comp["met"].astype(bool)]
+    buys = tables["purchases"].groupby(["year", "model"])["count"].sum().reset_index()
+    base = (summary.get("baseline") or {}).get("objective_npv_cny")
+    head = [("status", summary["status"]),
+            ("net present cost", f"{summary['objective_npv_cny'] / 1e6:,.2f} M CNY"),
+            ("like-for-like net present cost", f"{base / 1e6:,.2f} M CNY" if base else ""),
+            ("MIP gap", f"{summary['mip_gap']:.2%}" if summary.get("mip_gap") is not None else "")]
+    images = "\n".join(
+        f'<figure><img alt="{p.stem}" src="data:image/png;base64,'
+        f'{base64.b64encode(p.read_bytes()).decode()}"></figure>' for p in pngs)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>evfleet plan: {html.escape(summary['case'])}</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
+table{{border-collapse:collapse;margin:1em 0;font-size:90%}}td,th{{padding:3px 8px;text-align:right;
+border-bottom:1px solid #ddd}}img{{max-width:100%}}figure{{margin:1em 0}}</style></head><body>
+<h1>Plan for {html.escape(summary['case'])}</h1>
+{_table_html(pd.DataFrame(head, columns=["", "value"]))}
+<h2>Charts</h2>
+{images}
+<h2>Year by year</h2>
+{_table_html(per_year)}
+<h2>Pilot rules, cap and budget not met</h2>
+{_table_html(missed) if len(missed) else "<p>Every rule is met in every year.</p>"}
+<h2>Purchases</h2>
+{_table_html(buys)}
+</body></html>
+"""
+    out = folder / "report.html"
+    out.write_text(page, encoding="utf-8")
+    return [*pngs, out]

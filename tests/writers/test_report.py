@@ -1,0 +1,30 @@
+"""evfleet report: PNG charts and a report.html that needs no network."""
+
+import re
+
+from click.testing import CliRunner
+
+from evfleet.cli import main
+from conftest import TINY, merge, write_case
+
+
+def test_report_is_self_contained(tmp_path):
+    case = write_case(tmp_path, merge(TINY, {"end_year": 2026, "carbon_cap_t": 30, "budget_cny": 9000}))
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")]).exit_code == 0
+    result = runner.invoke(main, ["report", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    pngs = sorted((tmp_path / "run").glob("report-*.png"))
+    assert [p.stem for p in pngs] == ["report-capex", "report-costs", "report-emissions",
+                                      "report-fleet", "report-typical-day"]
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    page = (tmp_path / "run" / "report.html").read_text()
+    sources = re.findall(r'src="([^"]*)"', page)
+    assert len(sources) == 5 and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert not re.search(r"https?://|<script|<link|@import|url\(", page)
+    assert "Plan for tiny" in page and "Year by year" in page
+
+
+def test_report_on_a_folder_without_plan(tmp_path):
+    result = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 2 and "expected a run folder with a plan" in result.output
