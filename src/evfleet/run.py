@@ -3,6 +3,7 @@ files. Each stage is a function of the previous one's output."""
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from dataclasses import dataclass
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 import pyomo.environ as pyo
+from ruamel.yaml import YAML
 
-from evfleet.case.load import load_case
+from evfleet.case.load import Document, load_case
 from evfleet.checks import check_case
 from evfleet.catalog.load import load_catalog
 from evfleet.errors import NoPlanError
@@ -38,10 +40,24 @@ class Run:
 
 def load_inputs(case_path: str | Path) -> Inputs:
     """Case file -> resolved Inputs (raises InputError listing every problem)."""
+    return _load(case_path)[0]
+
+
+def _load(case_path: str | Path) -> tuple[Inputs, Document]:
     case, doc = load_case(case_path)
     inp = resolve(case, load_catalog(case, doc), doc)
     check_case(case, inp, doc)
-    return inp
+    return inp, doc
+
+
+def case_record(doc: Document) -> str:
+    """What a run keeps as case.yaml: the file as given, or the merged case if it extends one."""
+    if doc.base is None:
+        return Path(doc.path).read_text(encoding="utf-8")
+    buf = io.StringIO()
+    buf.write(f"# {doc.path} merged over the case(s) it extends\n")
+    YAML().dump(doc.data, buf)
+    return buf.getvalue()
 
 
 def model_size(m: pyo.ConcreteModel) -> dict[str, int]:
@@ -93,10 +109,10 @@ def baseline(inp: Inputs, options: SolveOptions) -> dict:
 def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
                options: SolveOptions = SolveOptions(), force: bool = False) -> Run:
     """`evfleet solve`: everything from the case file to the written plan."""
-    inp = load_inputs(case_path)
+    inp, doc = _load(case_path)
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
-    case_text = Path(case_path).read_text(encoding="utf-8")
+    case_text = case_record(doc)
     try:
         summary, tables = solve_inputs(inp, options)
     except NoPlanError as exc:

@@ -28,15 +28,22 @@ Loc = tuple[Any, ...]
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed YAML file: its path as the user wrote it, the line-aware tree and plain data."""
+    """A parsed YAML file: its path as the user wrote it, the line-aware tree and plain data.
+
+    A case that `extends` another has the base's Document as `base`; its `data` is the merge of
+    both, and every location is reported in the file that wrote the value there.
+    """
 
     path: str
     tree: Any  # ruamel CommentedMap / CommentedSeq with .lc line info
-    data: Any  # the same content as plain dict / list / scalars
+    data: Any  # the content as plain dict / list / scalars (merged with the base's, if any)
+    base: "Document | None" = None
 
-    def line(self, loc: Loc) -> int | None:
-        """1-based line of the deepest node of `loc` present in the file."""
+    def _walk(self, loc: Loc) -> tuple[float, int | None]:
+        """(how much of `loc` this file writes, the 1-based line of its deepest node there).
+        A list written here replaces the base's whole list: everything below it is this file's."""
         node, line = self.tree, 1 if isinstance(self.tree, CommentedMap) else None
+        depth: float = 0
         for part in loc:
             if isinstance(node, CommentedMap) and part in node:
                 line = node.lc.key(part)[0] + 1
@@ -46,7 +53,21 @@ class Document:
                 node = node[part]
             else:
                 break
-        return line
+            depth += 1
+            if isinstance(node, CommentedSeq) and depth < len(loc):
+                depth = math.inf
+        return depth, line
+
+    def source(self, loc: Loc) -> "Document":
+        """The file that wrote the value at `loc`: the deepest match, this file on a tie."""
+        if self.base is None:
+            return self
+        other = self.base.source(loc)
+        return self if self._walk(loc)[0] >= other._walk(loc)[0] else other
+
+    def line(self, loc: Loc) -> int | None:
+        """1-based line of the deepest node of `loc` present in the file that wrote it."""
+        return self.source(loc)._walk(loc)[1]
 
     def field(self, loc: Loc) -> str:
         """Dotted name of `loc` as a planner reads it: ``depots[0].duties[1].daily_km``."""
@@ -63,7 +84,8 @@ class Document:
         return text
 
     def problem(self, loc: Loc, message: str) -> InputProblem:
-        return InputProblem(self.path, self.line(loc), self.field(loc), message)
+        src = self.source(loc)
+        return InputProblem(src.path, src._walk(loc)[1], self.field(loc), message)
 
 
 def plain(node: Any) -> Any:
@@ -209,9 +231,40 @@ def schema_problems(doc: Document, exc: ValidationError, cls: type[BaseModel],
     return problems
 
 
+def merge_data(base: Any, change: Any) -> Any:
+    """`extends`: mappings merge key by key, anything else (numbers, lists) replaces."""
+    if isinstance(base, dict) and isinstance(change, dict):
+        out = dict(base)
+        for key, value in change.items():
+            out[key] = merge_data(base[key], value) if key in base else value
+        return out
+    return change
+
+
+def read_case(path: str | Path, chain: tuple[Path, ...] = ()) -> Document:
+    """A case file, merged over the cases it `extends` (a path relative to the file)."""
+    doc = read_yaml(path)
+    if "extends" not in doc.data:
+        return doc
+    target = doc.data["extends"]
+    if not isinstance(target, str) or not target:
+        raise InputError([doc.problem(("extends",), f"expected the path of a base case, "
+                                      f"got {_shown(target)}")])
+    base_path = Path(doc.path).parent / target
+    here = Path(doc.path).resolve()
+    if base_path.resolve() in (*chain, here):
+        names = " -> ".join(p.name for p in (*chain, here, base_path.resolve()))
+        raise InputError([doc.problem(("extends",), f"a cycle of extends: {names}")])
+    if not base_path.is_file():
+        raise InputError([doc.problem(("extends",), f"base case '{base_path}' not found")])
+    base = read_case(base_path, (*chain, here))
+    own = {k: v for k, v in doc.data.items() if k != "extends"}
+    return Document(doc.path, doc.tree, merge_data(base.data, own), base)
+
+
 def load_case(path: str | Path) -> tuple[Case, Document]:
     """Read and validate a case file: the Case and its Document (for locating later problems)."""
-    doc = read_yaml(path)
+    doc = read_case(path)
     try:
         case = Case.model_validate(doc.data)
     except ValidationError as exc:

@@ -87,7 +87,7 @@ def _technology_doc(case: Case, case_doc: Document, kind: str,
                     problems: list[InputProblem]) -> Document | None:
     if case.catalog is None:
         return read_yaml(shipped_path(f"{kind}.yaml"), "catalog file")
-    folder = Path(case_doc.path).parent / case.catalog
+    folder = Path(case_doc.source(("catalog",)).path).parent / case.catalog
     if not folder.is_dir():
         problems.append(case_doc.problem(("catalog",), f"expected a catalog folder, "
                                          f"'{folder}' does not exist"))

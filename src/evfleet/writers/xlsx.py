@@ -57,8 +57,9 @@ def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, start_row: int = 1):
             cell = ws.cell(row=i, column=j, value=_value(v))
             cell.number_format = headers[j - 1][1]
     for j, (text, _) in enumerate(headers, start=1):
-        sample = frame.iloc[:200, j - 1].astype(str).str.len().max() if len(frame) else 0
-        ws.column_dimensions[get_column_letter(j)].width = min(max(len(text), int(sample or 0)) + 2, 60)
+        sample = max((len(str(v)) for v in frame.iloc[:200, j - 1] if _value(v) is not None),
+                     default=0)
+        ws.column_dimensions[get_column_letter(j)].width = min(max(len(text), sample) + 2, 60)
     return ws
 
 
