@@ -190,5 +190,28 @@ def report(run: Path) -> None:
     click.echo(f"wrote {', '.join(str(f) for f in files)}")
 
 
+@main.command("export-case")
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
+              help="the workbook to write (.xlsx)")
+def export_case(case: Path, out: Path) -> None:
+    """Write CASE as a workbook: a case sheet and depots, duties, fleet and chargers tables."""
+    from evfleet.case.load import load_case
+    from evfleet.case.tables import write_case_workbook
+
+    if out.suffix.lower() != ".xlsx":
+        click.echo(f"{out}: expected a .xlsx file name", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if out.exists():
+        click.echo(f"{out}: exists; nothing was written (choose another -o)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        _, doc = load_case(case)
+    except InputError as exc:
+        _fail_input(exc)
+    write_case_workbook(doc.data, out)
+    click.echo(f"wrote {out}; solve it with: evfleet solve {out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

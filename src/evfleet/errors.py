@@ -14,7 +14,7 @@ class InputProblem:
     """One thing wrong with what the user gave, located as precisely as the source allows."""
 
     file: str
-    line: int | None
+    line: int | str | None  # a YAML line, or a spreadsheet cell such as "duties!D4"
     field: str
     message: str
 
@@ -23,11 +23,17 @@ class InputProblem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+def _order(p: "InputProblem") -> tuple:
+    """File, then YAML line numbers in order, then spreadsheet cells by name."""
+    line = (0, p.line, "") if isinstance(p.line, int) else (1, 0, str(p.line or ""))
+    return (p.file, line, p.field, p.message)
+
+
 class InputError(Exception):
     """Bad input: carries every problem found, so that all are reported at once."""
 
     def __init__(self, problems: list[InputProblem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
+        self.problems = sorted(set(problems), key=_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -52,10 +52,10 @@ def _load(case_path: str | Path) -> tuple[Inputs, Document]:
 
 def case_record(doc: Document) -> str:
     """What a run keeps as case.yaml: the file as given, or the merged case if it extends one."""
-    if doc.base is None:
+    if doc.base is None and doc.cells is None:
         return Path(doc.path).read_text(encoding="utf-8")
     buf = io.StringIO()
-    buf.write(f"# {doc.path} merged over the case(s) it extends\n")
+    buf.write(f"# {doc.path} as read (merged over what it extends, tables read into depots)\n")
     YAML().dump(doc.data, buf)
     return buf.getvalue()
 

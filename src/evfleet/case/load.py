@@ -38,10 +38,22 @@ class Document:
     tree: Any  # ruamel CommentedMap / CommentedSeq with .lc line info
     data: Any  # the content as plain dict / list / scalars (merged with the base's, if any)
     base: "Document | None" = None
+    cells: dict | None = None  # path -> (file, "sheet!cell") for values read from spreadsheets
+
+    def _cell(self, loc: Loc) -> tuple[str, str] | None:
+        """The spreadsheet cell of the longest prefix of `loc` read from a table, if any."""
+        if not self.cells:
+            return None
+        for n in range(len(loc), 0, -1):
+            if tuple(loc[:n]) in self.cells:
+                return self.cells[tuple(loc[:n])]
+        return None
 
     def _walk(self, loc: Loc) -> tuple[float, int | None]:
         """(how much of `loc` this file writes, the 1-based line of its deepest node there).
         A list written here replaces the base's whole list: everything below it is this file's."""
+        if self._cell(loc) is not None:
+            return math.inf, None
         node, line = self.tree, 1 if isinstance(self.tree, CommentedMap) else None
         depth: float = 0
         for part in loc:
@@ -85,6 +97,9 @@ class Document:
 
     def problem(self, loc: Loc, message: str) -> InputProblem:
         src = self.source(loc)
+        cell = src._cell(loc)
+        if cell is not None:
+            return InputProblem(cell[0], cell[1], self.field(loc), message)
         return InputProblem(src.path, src._walk(loc)[1], self.field(loc), message)
 
 
@@ -241,9 +256,35 @@ def merge_data(base: Any, change: Any) -> Any:
     return change
 
 
+def _read_one(path: str | Path) -> Document:
+    """One case file: YAML, or a whole-case workbook; `depots_table` read into `depots`."""
+    from evfleet.case.tables import read_case_workbook, read_tables
+
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx" and p.is_file():
+        data, cells = read_case_workbook(p)
+        return Document(str(path), None, data, cells=cells)
+    doc = read_yaml(path)
+    if "depots_table" not in doc.data:
+        return doc
+    table = doc.data["depots_table"]
+    if "depots" in doc.data:
+        raise InputError([doc.problem(("depots_table",), "expected either depots or depots_table, "
+                                      "got both")])
+    source = p.parent / str(table)
+    if not isinstance(table, str) or not (source.is_dir() or source.suffix.lower() == ".xlsx"
+                                          and source.is_file()):
+        raise InputError([doc.problem(("depots_table",), f"expected an .xlsx workbook or a folder "
+                                      f"of CSV files, '{source}' is neither")])
+    depots, cells = read_tables(source)
+    data = {k: v for k, v in doc.data.items() if k != "depots_table"}
+    data["depots"] = depots
+    return Document(doc.path, doc.tree, data, cells=cells)
+
+
 def read_case(path: str | Path, chain: tuple[Path, ...] = ()) -> Document:
     """A case file, merged over the cases it `extends` (a path relative to the file)."""
-    doc = read_yaml(path)
+    doc = _read_one(path)
     if "extends" not in doc.data:
         return doc
     target = doc.data["extends"]
@@ -259,7 +300,7 @@ def read_case(path: str | Path, chain: tuple[Path, ...] = ()) -> Document:
         raise InputError([doc.problem(("extends",), f"base case '{base_path}' not found")])
     base = read_case(base_path, (*chain, here))
     own = {k: v for k, v in doc.data.items() if k != "extends"}
-    return Document(doc.path, doc.tree, merge_data(base.data, own), base)
+    return Document(doc.path, doc.tree, merge_data(base.data, own), base, doc.cells)
 
 
 def load_case(path: str | Path) -> tuple[Case, Document]:
