@@ -17,12 +17,7 @@ from evfleet.solve import SolveOptions
 
 
 def _fail_input(exc: InputError) -> None:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
-    files = sorted({p.file for p in exc.problems})
-    n = len(exc.problems)
-    click.echo(f"{n} problem{'s' if n != 1 else ''} in {', '.join(files)}; nothing was solved.",
-               err=True)
+    _report_input(exc)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -34,10 +29,47 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
 
+def _report_input(exc: InputError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    files = sorted({p.file for p in exc.problems})
+    n = len(exc.problems)
+    click.echo(f"{n} problem{'s' if n != 1 else ''} in {', '.join(files)}; nothing was solved.",
+               err=True)
+
+
+def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
+               debug: bool) -> int:
+    """Solve one case, print its plan or its problems; the exit status it deserves."""
+    from evfleet.run import solve_case
+    from evfleet.writers.terminal import plan_text
+
+    try:
+        run = solve_case(case, out, options, force=force)
+    except InputError as exc:
+        _report_input(exc)
+        return EXIT_BAD_INPUT
+    except NoPlanError as exc:
+        click.echo(f"no plan: {exc.status}", err=True)
+        for line in exc.lines:
+            click.echo(line, err=True)
+        return EXIT_NO_PLAN
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, traceback only with --debug
+        if debug:
+            traceback.print_exc()
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        return EXIT_NO_PLAN
+    click.echo(plan_text(run.summary, run.tables, run.out_dir))
+    if run.summary["status"] == "time_limit":
+        click.echo(f"warning: time limit reached; the plan is within {run.summary['mip_gap']:.2%} "
+                   "of optimal", err=True)
+    return EXIT_PLAN
+
+
 @main.command()
-@click.argument("case", type=click.Path(path_type=Path))
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
-              help="output folder [default: runs/<case name>]")
+              help="output folder, with one case only [default: runs/<case name>]")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="stop HiGHS after this many seconds and keep the best plan found")
 @click.option("--gap", type=click.FloatRange(min=0, max=1), default=5e-3, show_default=True,
@@ -45,35 +77,24 @@ def main() -> None:
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="HiGHS threads")
 @click.option("--force", is_flag=True, help="replace an output folder holding another case's run")
 @click.option("--debug", is_flag=True, help="show a traceback on unexpected errors")
-def solve(case: Path, out: Path | None, time_limit: float | None, gap: float, threads: int | None,
-          force: bool, debug: bool) -> None:
-    """Solve CASE (a YAML case file) and write the plan."""
-    from evfleet.run import solve_case
-    from evfleet.writers.terminal import plan_text
+def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, gap: float,
+          threads: int | None, force: bool, debug: bool) -> None:
+    """Solve each CASE (YAML or .xlsx case file) and write its plan.
 
+    Exit status: 0 every case has a plan; 1 some case has none; 2 some case has bad input.
+    """
+    if out is not None and len(cases) > 1:
+        click.echo("--out takes one case; with several, each goes to runs/<case name>/", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     options = SolveOptions(time_limit_s=time_limit, mip_gap=gap, threads=threads)
+    worst = EXIT_PLAN
     try:
-        run = solve_case(case, out, options, force=force)
-    except InputError as exc:
-        _fail_input(exc)
-    except NoPlanError as exc:
-        click.echo(f"no plan: {exc.status}", err=True)
-        for line in exc.lines:
-            click.echo(line, err=True)
-        sys.exit(EXIT_NO_PLAN)
+        for case in cases:
+            worst = max(worst, _solve_one(case, out, options, force, debug))
     except KeyboardInterrupt:
-        click.echo("interrupted: nothing was written", err=True)
+        click.echo("interrupted: nothing was written for the case being solved", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, traceback only with --debug
-        if debug:
-            traceback.print_exc()
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
-        sys.exit(EXIT_NO_PLAN)
-    click.echo(plan_text(run.summary, run.tables, run.out_dir))
-    if run.summary["status"] == "time_limit":
-        click.echo(f"warning: time limit reached; the plan is within {run.summary['mip_gap']:.2%} "
-                   "of optimal", err=True)
-    sys.exit(EXIT_PLAN)
+    sys.exit(worst)
 
 
 @main.command()

@@ -91,3 +91,31 @@ def test_compare_refuses_missing_run_and_existing_output(compared, tmp_path):
     assert missing.exit_code == 2 and "expected a run folder holding summary.json" in missing.output
     again = runner.invoke(main, ["compare", str(tmp / "base"), "-o", str(out)])
     assert again.exit_code == 2 and "exists; nothing was written" in again.output
+
+
+def test_three_case_files_to_a_workbook_in_two_commands(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    names = ["base", "low-budget", "tight-cap"]
+    files = [str(write_case(tmp_path, merge(BASE, {**VARIANTS[n], "name": n}), f"{n}.yaml"))
+             for n in names]
+    solved = runner.invoke(main, ["solve", *files])
+    assert solved.exit_code == 0, solved.output
+    compared = runner.invoke(main, ["compare", *[f"runs/{n}" for n in names], "-o", "c.xlsx"])
+    assert compared.exit_code == 0, compared.output
+    wb = load_workbook("c.xlsx")
+    assert [c.value for c in wb["KPIs"][1]][:4] == ["KPI", *names]
+    assert all(len(wb[s]._charts) == 1 for s in ("capital spend", "emissions"))
+
+
+def test_several_cases_one_bad_still_solves_the_others(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    good = write_case(tmp_path, merge(BASE, {"name": "good"}), "good.yaml")
+    bad = write_case(tmp_path, merge(BASE, {"name": "bad", "discount_rate": 5}), "bad.yaml")
+    result = runner.invoke(main, ["solve", str(bad), str(good)])
+    assert result.exit_code == 2
+    assert "discount_rate: expected a value < 1, got 5" in result.output
+    assert "good: optimal" in result.output
+    refused = runner.invoke(main, ["solve", str(good), str(bad), "--out", "x"])
+    assert refused.exit_code == 2 and "--out takes one case" in refused.output
