@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-HOURS = tuple(range(24))
 
 # PV system assumptions (ref §3.1): fixed racking on a flat roof, 20° tilt, due south; PVWatts DC
 # with -0.4 %/°C and SAPM open-rack cell temperature at 15 °C ambient and 2 m/s wind. The annual
