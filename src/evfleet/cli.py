@@ -211,6 +211,96 @@ def report(run: Path) -> None:
     click.echo(f"wrote {', '.join(str(f) for f in files)}")
 
 
+class _Bar:
+    """A progress bar on stderr: variants done of total, ETA and failures so far."""
+
+    def __init__(self):
+        self._bar = None
+        self.failed = 0
+
+    def start(self, phase: str, total: int) -> None:
+        self._bar = click.progressbar(length=total, label=f"solving {phase}", show_eta=True,
+                                      show_pos=True, file=sys.stderr,
+                                      item_show_func=lambda _: f"{self.failed} failed")
+        self._bar.__enter__()
+
+    def advance(self, outcome) -> None:
+        if outcome.status not in ("optimal", "time_limit"):
+            self.failed += 1
+        self._bar.update(1, outcome)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@main.command()
+@click.argument("case", type=click.Path(path_type=Path))
+@click.argument("study", type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="study folder [default: runs/<case>-<study>]")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="local worker processes, each running HiGHS on one thread [default: cores]")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="run the variants on this Dask cluster instead of local processes")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="seconds per variant; the best plan found is kept")
+@click.option("--gap", type=click.FloatRange(min=0, max=1), default=5e-3, show_default=True,
+              help="relative MIP gap at which each variant stops")
+@click.option("--breakpoint", "breakpoints", multiple=True, metavar="PARAM",
+              help="find the values of this study parameter at which the vehicles bought change")
+@click.option("--breakpoint-tolerance", type=click.FloatRange(min=0, min_open=True, max=1),
+              default=0.01, show_default=True,
+              help="bisection stops at this share of the parameter's range")
+@click.option("--no-reuse", is_flag=True, help="rebuild the model for every variant")
+@click.option("--warm-start", is_flag=True, help="start HiGHS from the worker's previous plan")
+@click.option("--force", is_flag=True, help="use a folder that holds another study")
+@click.option("--debug", is_flag=True, help="show a traceback on unexpected errors")
+def sweep(case: Path, study: Path, out: Path | None, workers: int | None, scheduler: str | None,
+          time_limit: float | None, gap: float, breakpoints: tuple[str, ...],
+          breakpoint_tolerance: float, no_reuse: bool, warm_start: bool, force: bool,
+          debug: bool) -> None:
+    """Solve the variants of STUDY (a study file) on CASE; re-running reuses finished variants.
+
+    Exit status: 0 the study ran (failed variants are listed in results.csv); 2 bad input;
+    130 interrupted (finished variants are kept).
+    """
+    import os
+
+    from evfleet.studies.sweep import SweepOptions
+    from evfleet.studies.sweep import sweep as run_sweep
+
+    opts = SweepOptions(solve=SolveOptions(time_limit_s=time_limit, mip_gap=gap, threads=1),
+                        workers=workers or os.cpu_count() or 1, scheduler=scheduler,
+                        reuse=not no_reuse, warm_start=warm_start, breakpoints=breakpoints,
+                        breakpoint_tolerance=breakpoint_tolerance, force=force)
+    bar = _Bar()
+    try:
+        rep = run_sweep(case, study, out, opts, bar)
+    except InputError as exc:
+        _fail_input(exc)
+    except KeyboardInterrupt:
+        bar.finish()
+        click.echo("interrupted: finished variants are kept; run the same command again to "
+                   "finish the study", err=True)
+        sys.exit(130)
+    except OSError as exc:  # e.g. no Dask scheduler at that address
+        click.echo(f"cannot run the study: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, traceback only with --debug
+        if debug:
+            traceback.print_exc()
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug); finished "
+                   "variants are kept", err=True)
+        sys.exit(EXIT_NO_PLAN)
+    counts = rep.results["status"].value_counts().to_dict()
+    click.echo(f"{len(rep.results)} variants on {rep.executor}: {rep.solved} solved, "
+               f"{rep.reused} reused from an earlier run, {rep.failed} failed "
+               f"({', '.join(f'{n} {s}' for s, n in sorted(counts.items()))})")
+    click.echo(f"wrote {rep.out_dir}/: {', '.join(rep.files)} and one folder per variant")
+
+
 @main.command("export-case")
 @click.argument("case", type=click.Path(path_type=Path))
 @click.option("-o", "--out", type=click.Path(path_type=Path), required=True,

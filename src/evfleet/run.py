@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +16,12 @@ from evfleet.case.load import Document, load_case
 from evfleet.checks import check_case
 from evfleet.catalog.load import load_catalog
 from evfleet.errors import NoPlanError
-from evfleet.formulation import build_model
 from evfleet.inputs import Inputs, resolve
 from evfleet.results.baseline import fix_like_for_like
 from evfleet.results.extract import extract_tables
 from evfleet.results.summary import compliance, per_year
-from evfleet.solve import SolveOptions, diagnose, run_highs
+from evfleet.solve import SolveOptions, diagnose
+from evfleet.studies.reuse import ModelCache
 from evfleet.writers.files import check_output_dir, write_run
 
 log = logging.getLogger(__name__)
@@ -70,38 +69,52 @@ def model_size(m: pyo.ConcreteModel) -> dict[str, int]:
     }
 
 
-def solve_inputs(inp: Inputs, options: SolveOptions) -> tuple[dict, dict[str, pd.DataFrame]]:
-    """Build, solve and extract; with the like-for-like baseline. Raises NoPlanError."""
-    t0 = time.perf_counter()
-    m = build_model(inp)
-    build_seconds = time.perf_counter() - t0
-    outcome = run_highs(m, options)
+def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = None,
+                 explain: bool = True, warm_start: bool = False
+                 ) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Build, solve and extract; with the like-for-like baseline. Raises NoPlanError.
+
+    With a `cache` (sweeps), a model built for an earlier variant is re-used when this one differs
+    only in its budget or carbon cap (studies/reuse.py). `explain` names the conflicting targets of
+    an infeasible case (several extra solves).
+    """
+    cache = cache if cache is not None else ModelCache()
+    model, reused = cache.get("plan", inp, options)
+    outcome = model.solve(options, warm_start=warm_start)
+    build = 0.0 if reused else model.pyomo_build_seconds
+    handoff = 0.0 if reused else outcome.handoff_seconds
     summary = {"case": inp.name, "status": outcome.status, "objective_npv_cny": outcome.objective_cny,
                "mip_gap": outcome.mip_gap,
-               "build_seconds": round(build_seconds + outcome.handoff_seconds, 3),
+               "build_seconds": round(build + handoff, 3),
                "solve_seconds": round(outcome.solve_seconds, 3),
-               "pyomo_build_seconds": round(build_seconds, 3),
-               "handoff_seconds": round(outcome.handoff_seconds, 3), "model": model_size(m)}
+               "pyomo_build_seconds": round(build, 3),
+               "handoff_seconds": round(handoff, 3), "model_reused": reused,
+               "model": model_size(model.m)}
     if not outcome.has_plan:
-        lines = diagnose(inp, options) if outcome.status == "infeasible" else [
-            f"HiGHS stopped ({outcome.message}) before finding a plan; raise --time-limit"]
+        if outcome.status != "infeasible":
+            lines = [f"HiGHS stopped ({outcome.message}) before finding a plan; raise --time-limit"]
+        elif explain:
+            lines = diagnose(inp, options)
+        else:
+            lines = ["no plan meets every target; evfleet solve on this variant's case.yaml names "
+                     "the targets in conflict"]
         summary["conflicts"] = lines
         raise NoPlanError(outcome.status, lines, summary)
-    tables = extract_tables(m, inp)
+    tables = extract_tables(model.m, inp)
     tables["compliance"] = compliance(tables, inp)
     summary["per_year"] = per_year(tables, inp)
-    summary["baseline"] = baseline(inp, options)
+    summary["baseline"] = baseline(inp, options, cache)
     return summary, tables
 
 
-def baseline(inp: Inputs, options: SolveOptions) -> dict:
-    """The like-for-like plan's NPV and per-year figures (same model, fleet decisions fixed)."""
-    m = build_model(inp)
-    fix_like_for_like(m, inp)
-    outcome = run_highs(m, options)
+def baseline(inp: Inputs, options: SolveOptions, cache: ModelCache) -> dict:
+    """The like-for-like plan's NPV and per-year figures (same model, fleet decisions fixed).
+    Budget, cap and electric share do not apply to it, so a variant moving only those re-uses it."""
+    model, _ = cache.get("baseline", inp, options, fix=fix_like_for_like)
+    outcome = model.solve(options)
     if not outcome.has_plan:
         return {"status": outcome.status, "objective_npv_cny": None, "per_year": None}
-    tables = extract_tables(m, inp)
+    tables = extract_tables(model.m, inp)
     return {"status": outcome.status, "objective_npv_cny": outcome.objective_cny,
             "per_year": per_year(tables, inp)}
 

@@ -108,57 +108,116 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
-def run_highs(m: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
-    """Solve `m` with HiGHS; load the incumbent into the model's variables when there is one.
+class HighsModel:
+    """A built model handed to HiGHS once, solvable again after its right-hand sides move.
 
-    Ctrl-C stops HiGHS cleanly and raises KeyboardInterrupt with nothing loaded.
+    Sweeps keep one per worker: a variant that changes only a mutable right-hand side (the
+    budget, the carbon cap: formulation.policy.MUTABLE_RHS) shifts those rows' bounds in the
+    HiGHS model already loaded instead of rebuilding and handing over the whole model.
     """
-    start = time.perf_counter()
-    lp, cols, _ = to_highs(m)
-    h = _new_highs()
-    h.setOptionValue("output_flag", options.log_file is not None)
-    h.setOptionValue("log_to_console", False)
-    if options.log_file is not None:
-        h.setOptionValue("log_file", str(options.log_file))
-    h.setOptionValue("mip_rel_gap", options.mip_gap)
-    if options.time_limit_s is not None:
-        h.setOptionValue("time_limit", float(options.time_limit_s))
-    if options.threads is not None:
-        h.setOptionValue("threads", int(options.threads))
-    h.passModel(lp)
-    handoff = time.perf_counter() - start
-    h.HandleKeyboardInterrupt = True
-    h.solve()
-    seconds = time.perf_counter() - start - handoff
-    status_code = h.getModelStatus()
-    if status_code in INTERRUPTED:
-        raise KeyboardInterrupt
-    info = h.getInfo()
-    scale = pyo.value(m.objective_scale_cny)
-    has_plan = (status_code == MS.kModelEmpty
-                or (info.primal_solution_status == FEASIBLE and status_code not in INFEASIBLE))
-    objective = bound = gap = None
-    if has_plan:
-        for var, value in zip(cols, h.getSolution().col_value):
-            var.set_value(round(value) if var.is_integer() or var.is_binary() else value,
-                          skip_validation=True)
-        objective = pyo.value(m.objective) * scale
-        is_mip = lp.integrality_ is not None and len(lp.integrality_) > 0
-        if is_mip and math.isfinite(info.mip_dual_bound):
-            bound = info.mip_dual_bound * scale
-            gap = abs(objective - bound) / max(abs(objective), 1.0)
-        elif status_code == MS.kOptimal:
-            bound, gap = objective, 0.0
-    if status_code in (MS.kOptimal, MS.kModelEmpty):
-        status = "optimal"
-    elif status_code in INFEASIBLE:
-        status = "infeasible"
-    elif status_code in LIMITS:
-        status = "time_limit"
-    else:
-        status = "error"
-    return SolveOutcome(status, has_plan, objective, bound, gap, seconds,
-                        h.modelStatusToString(status_code), handoff)
+
+    def __init__(self, m: pyo.ConcreteModel, options: SolveOptions):
+        start = time.perf_counter()
+        self.m = m
+        self.lp, self.cols, self.rows = to_highs(m)
+        self.h = _new_highs()
+        self.h.passModel(self.lp)
+        self._last_outcome: SolveOutcome | None = None
+        self._options: SolveOptions | None = None
+        self.set_options(options)
+        self.is_mip = self.lp.integrality_ is not None and len(self.lp.integrality_) > 0
+        self._row_index: dict | None = None
+        # own copies: HighsLp hands out copies of its arrays, so writing into them changes nothing
+        self.row_lower = np.array(self.lp.row_lower_, dtype=float)
+        self.row_upper = np.array(self.lp.row_upper_, dtype=float)
+        self._last_solution = None
+        self.handoff_seconds = time.perf_counter() - start
+
+    def set_options(self, options: SolveOptions) -> None:
+        """Apply the user's options; a change of options voids the remembered answer."""
+        if options == self._options:
+            return
+        self._options = options
+        self._last_outcome = None
+        h = self.h
+        h.setOptionValue("output_flag", options.log_file is not None)
+        h.setOptionValue("log_to_console", False)
+        if options.log_file is not None:
+            h.setOptionValue("log_file", str(options.log_file))
+        h.setOptionValue("mip_rel_gap", options.mip_gap)
+        h.setOptionValue("time_limit", float(options.time_limit_s) if options.time_limit_s
+                         else highspy.kHighsInf)
+        if options.threads is not None:
+            h.setOptionValue("threads", int(options.threads))
+
+    def shift_rows(self, shifts: dict) -> None:
+        """Move each given constraint's finite bounds by its amount (in the row's own units)."""
+        if self._row_index is None:
+            self._row_index = {con: i for i, con in enumerate(self.rows)}
+        for con, delta in shifts.items():
+            if not delta:
+                continue
+            i = self._row_index.get(con)
+            if i is None:  # deactivated (e.g. the baseline's policies): not in the HiGHS model
+                continue
+            lower, upper = self.row_lower[i], self.row_upper[i]
+            lower = lower + delta if math.isfinite(lower) else lower
+            upper = upper + delta if math.isfinite(upper) else upper
+            self.row_lower[i], self.row_upper[i] = lower, upper
+            self.h.changeRowBounds(i, lower, upper)
+            self._last_outcome = None  # the model changed: the last answer no longer holds
+
+    def solve(self, warm_start: bool = False) -> SolveOutcome:
+        """Solve; load the incumbent into the model's variables when there is one. With
+        `warm_start`, the previous solve's plan is offered to HiGHS as a starting incumbent.
+
+        Ctrl-C stops HiGHS cleanly and raises KeyboardInterrupt with nothing loaded.
+        """
+        h, m = self.h, self.m
+        if self._last_outcome is not None:  # nothing changed since: the same answer, loaded
+            return dataclasses.replace(self._last_outcome, solve_seconds=0.0)
+        if warm_start and self._last_solution is not None:
+            h.setSolution(self._last_solution)
+        start = time.perf_counter()
+        h.HandleKeyboardInterrupt = True
+        h.solve()
+        seconds = time.perf_counter() - start
+        status_code = h.getModelStatus()
+        if status_code in INTERRUPTED:
+            raise KeyboardInterrupt
+        info = h.getInfo()
+        scale = pyo.value(m.objective_scale_cny)
+        has_plan = (status_code == MS.kModelEmpty
+                    or (info.primal_solution_status == FEASIBLE and status_code not in INFEASIBLE))
+        objective = bound = gap = None
+        if has_plan:
+            solution = h.getSolution()
+            self._last_solution = solution
+            for var, value in zip(self.cols, solution.col_value):
+                var.set_value(round(value) if var.is_integer() or var.is_binary() else value,
+                              skip_validation=True)
+            objective = pyo.value(m.objective) * scale
+            if self.is_mip and math.isfinite(info.mip_dual_bound):
+                bound = info.mip_dual_bound * scale
+                gap = abs(objective - bound) / max(abs(objective), 1.0)
+            elif status_code == MS.kOptimal:
+                bound, gap = objective, 0.0
+        if status_code in (MS.kOptimal, MS.kModelEmpty):
+            status = "optimal"
+        elif status_code in INFEASIBLE:
+            status = "infeasible"
+        elif status_code in LIMITS:
+            status = "time_limit"
+        else:
+            status = "error"
+        self._last_outcome = SolveOutcome(status, has_plan, objective, bound, gap, seconds,
+                                          h.modelStatusToString(status_code), self.handoff_seconds)
+        return self._last_outcome
+
+
+def run_highs(m: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:
+    """Hand `m` to HiGHS and solve it once (see HighsModel.solve)."""
+    return HighsModel(m, options).solve()
 
 
 def slack_scales(inp: Inputs) -> dict[str, float]:

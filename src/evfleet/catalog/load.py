@@ -7,6 +7,7 @@ and every problem is reported at the case line of the override.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -83,17 +84,25 @@ def _records(doc: Document, cls: type[BaseModel], problems: list[InputProblem],
     return out
 
 
+@functools.lru_cache(maxsize=16)
+def _shipped_doc(name: str, what: str) -> Document:
+    """A shipped file, parsed once per process (sweeps load the catalog for every variant).
+    Callers never modify a Document's data: overrides are merged into new dicts."""
+    return read_yaml(shipped_path(name), what)
+
+
 def _technology_doc(case: Case, case_doc: Document, kind: str,
                     problems: list[InputProblem]) -> Document | None:
     if case.catalog is None:
-        return read_yaml(shipped_path(f"{kind}.yaml"), "catalog file")
+        return _shipped_doc(f"{kind}.yaml", "catalog file")
     folder = Path(case_doc.source(("catalog",)).path).parent / case.catalog
     if not folder.is_dir():
         problems.append(case_doc.problem(("catalog",), f"expected a catalog folder, "
                                          f"'{folder}' does not exist"))
         return None
     own = folder / f"{kind}.yaml"
-    return read_yaml(own if own.exists() else shipped_path(f"{kind}.yaml"), "catalog file")
+    return read_yaml(own, "catalog file") if own.exists() else _shipped_doc(f"{kind}.yaml",
+                                                                             "catalog file")
 
 
 def load_catalog(case: Case, case_doc: Document) -> Catalog:
@@ -115,9 +124,9 @@ def load_catalog(case: Case, case_doc: Document) -> Catalog:
                       case.solar, case_doc, ("solar",))
     storage = _validate(Storage, {**docs["storage"].data, **case.storage}, docs["storage"], (),
                         problems, case.storage, case_doc, ("storage",))
-    city_doc = read_yaml(shipped_path("cities.yaml"), "city data")
+    city_doc = _shipped_doc("cities.yaml", "city data")
     cities = _records(city_doc, City, problems, case.cities, case_doc, "cities")
-    policy_doc = read_yaml(shipped_path("policy.yaml"), "policy file")
+    policy_doc = _shipped_doc("policy.yaml", "policy file")
     policy = _validate(Policy, policy_doc.data, policy_doc, (), problems)
     if problems:
         raise InputError(problems)

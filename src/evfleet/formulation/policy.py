@@ -8,6 +8,13 @@ import pyomo.environ as pyo
 
 from evfleet.inputs import Inputs
 
+# Inputs field -> (mutable Param, constraint whose right-hand side it is). A variant of a case that
+# differs only in these fields is the same model with those rows' bounds moved (studies/reuse.py).
+MUTABLE_RHS = {
+    "budget_cny": ("budget_limit_cny", "budget"),
+    "carbon_cap_t": ("carbon_cap_limit_t", "carbon_cap"),
+}
+
 
 def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
     """Per-year capital spend and emissions, and the three policy constraints."""

@@ -1,0 +1,420 @@
+"""`evfleet sweep`: a study of a case, variant by variant, resumable and loss-free.
+
+case + study -> variants (design.py) -> checked all at once (bad input: nothing is solved) ->
+each unfinished variant solved by an executor (executors.py) -> each result written to its own
+folder as soon as it arrives (writers.files.write_run: atomic) -> results tables and charts.
+
+A variant folder is reused by a later run when its record (variant, settings, a hash of its
+case data and the solver options) matches: nothing finished is ever solved twice, nothing stale
+is ever reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+
+from evfleet.case.load import Document, load_case, schema_problems
+from evfleet.case.schema import Case
+from evfleet.catalog.load import Catalog, load_catalog
+from evfleet.checks import check_case
+from evfleet.errors import InputError, InputProblem
+from evfleet.inputs import resolve
+from evfleet.solve import SolveOptions
+from evfleet.studies.design import (BASE, Parameter, Variant, frontier_variants, parameters,
+                                    variants)
+from evfleet.studies.executors import make_executor
+from evfleet.studies.paths import PathError, set_value
+from evfleet.studies.study import Study, load_study
+from evfleet.studies.worker import Outcome, Task, solve_variant
+from evfleet.writers.files import write_run
+from evfleet.writers.study import write_study_results
+
+MARKER = "sweep.json"
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    solve: SolveOptions = SolveOptions(threads=1)
+    workers: int = 1
+    scheduler: str | None = None
+    reuse: bool = True  # keep each worker's model across variants (studies/reuse.py)
+    warm_start: bool = False  # offer the worker's previous plan to HiGHS as a start
+    breakpoints: tuple[str, ...] = ()
+    breakpoint_tolerance: float = 0.01  # bisection stops at this share of the parameter's range
+    force: bool = False
+
+
+class Progress(Protocol):
+    def start(self, phase: str, total: int) -> None: ...
+    def advance(self, outcome: Outcome) -> None: ...
+    def finish(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, phase: str, total: int) -> None:
+        pass
+
+    def advance(self, outcome: Outcome) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+@dataclass
+class SweepReport:
+    out_dir: Path
+    results: pd.DataFrame
+    reused: int = 0
+    solved: int = 0
+    failed: int = 0
+    executor: str = ""
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Study:
+    """Everything the phases share."""
+
+    case_path: Path
+    case_name: str
+    data: dict
+    catalog: dict
+    years: list[int]
+    study: Study
+    study_doc: Document
+    study_name: str
+    params: list[Parameter]
+    out_dir: Path
+    opts: SweepOptions
+
+
+def sweep(case_path: str | Path, study_path: str | Path, out_dir: str | Path | None = None,
+          opts: SweepOptions = SweepOptions(), progress: Progress | None = None) -> SweepReport:
+    """Run (or finish) a study; raises InputError for bad input before solving anything."""
+    progress = progress or NoProgress()
+    st = _prepare(Path(case_path), Path(study_path), out_dir, opts)
+    planned = variants(st.study, st.params)
+    checked = {v.name: _variant_data(st, v) for v in planned}
+    st.out_dir.mkdir(parents=True, exist_ok=True)
+    (st.out_dir / MARKER).write_text(json.dumps({"case": st.case_name, "study": st.study_name})
+                                     + "\n", encoding="utf-8")
+    executor = make_executor(opts.workers, opts.scheduler)
+    report = SweepReport(st.out_dir, pd.DataFrame(), executor=executor.name)
+    rows: dict[str, dict] = {}
+    breakpoints: list[list[dict]] = []
+    try:
+        rows.update(_run(st, planned, checked, executor, report, progress, "variants"))
+        if st.study.design == "frontier":
+            free = rows.get("cap-free")
+            if free is None or free["status"] not in ("optimal", "time_limit"):
+                raise InputError([InputProblem(str(study_path), None, "design",
+                                               "the case has no plan even without its carbon cap; "
+                                               "no frontier to trace")])
+            summary = _read_summary(st.out_dir / "cap-free")
+            emissions = {int(y): v["emissions_t"] for y, v in summary["per_year"].items()}
+            more = frontier_variants(st.study, emissions)
+            rows.update(_run(st, more, {v.name: _variant_data(st, v) for v in more}, executor,
+                             report, progress, "frontier"))
+            planned += more
+        for p in _breakpoint_params(st):
+            breakpoints.append(_breakpoint(st, p, executor, report, rows, progress))
+    finally:
+        table = _results_frame(st, rows, planned)
+        report.results = table
+        report.files = write_study_results(st.out_dir, table, st.study.design,
+                                           [p.path for p in st.params], breakpoints)
+        executor.shutdown()
+    return report
+
+
+def _prepare(case_path: Path, study_path: Path, out_dir, opts: SweepOptions) -> _Study:
+    case, doc = load_case(case_path)
+    catalog = load_catalog(case, doc)
+    check_case(case, resolve(case, catalog, doc), doc)
+    study, sdoc = load_study(study_path)
+    years = list(range(case.start_year, case.end_year + 1))
+    cat = catalog_data(catalog)
+    try:
+        params = parameters(study, doc.data, cat, years)
+    except PathError as exc:
+        raise InputError([_at(sdoc, ("parameters",), str(exc))]) from None
+    out = Path(out_dir) if out_dir is not None else Path("runs") / f"{case.name}-{study_path.stem}"
+    _check_out_dir(out, case.name, study_path, opts.force)
+    st = _Study(case_path, case.name, doc.data, cat, years, study, sdoc, study_path.name, params,
+                out, opts)
+    unknown = [p for p in opts.breakpoints if p not in study.parameters]
+    if unknown:
+        raise InputError([InputProblem("--breakpoint", None, p, "expected one of the study's "
+                                       f"parameters ({', '.join(study.parameters)})")
+                          for p in unknown])
+    return st
+
+
+def catalog_data(catalog: Catalog) -> dict:
+    """The catalog as plain data, for reading base values of study paths."""
+    def dump(rec):
+        return rec.model_dump(exclude={"sources"})
+    return {"vehicles": {k: dump(v) for k, v in catalog.vehicles.items()},
+            "chargers": {k: dump(v) for k, v in catalog.chargers.items()},
+            "cities": {k: dump(v) for k, v in catalog.cities.items()},
+            "solar": dump(catalog.solar), "storage": dump(catalog.storage)}
+
+
+def _at(doc: Document, loc: tuple, message: str) -> InputProblem:
+    while loc and doc.line(loc) is None:
+        loc = loc[:-1]
+    return doc.problem(loc, message)
+
+
+def _variant_data(st: _Study, v: Variant) -> dict:
+    """The variant's case data, validated against the case schema; problems in the study file."""
+    data = st.data
+    try:
+        for path, value in v.changes.items():
+            data = set_value(data, st.catalog, path, value, st.years)
+    except PathError as exc:
+        raise InputError([_at(st.study_doc, v.loc, f"{path}: {exc}")]) from None
+    try:
+        Case.model_validate(data)
+    except ValidationError as exc:
+        case_doc = Document(str(st.case_path), None, data)
+        raise InputError([_at(st.study_doc, v.loc, f"variant {v.name} gives {p.field}: {p.message}")
+                          for p in schema_problems(case_doc, exc, Case)]) from None
+    return data
+
+
+def _check_out_dir(out: Path, case_name: str, study_path: Path, force: bool) -> None:
+    """A study folder belongs to one case and one study file; anything else needs --force."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise InputError([InputProblem(str(out), None, "", "expected a study folder, got a file")])
+    marker = out / MARKER
+    if marker.exists():
+        try:
+            owner = json.loads(marker.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            owner = {}
+        if owner == {"case": case_name, "study": study_path.name} or force:
+            return
+        raise InputError([InputProblem(str(out), None, "", f"holds the study '{owner.get('study')}' "
+                                       f"of case '{owner.get('case')}'; choose another -o or use "
+                                       "--force to share it")])
+    if any(out.iterdir()) and not force:
+        raise InputError([InputProblem(str(out), None, "", "is not empty and holds no evfleet "
+                                       "study; choose another -o or use --force")])
+
+
+def _record(st: _Study, v: Variant, data: dict) -> dict:
+    """What identifies a finished variant: its name, settings, case data and solver options."""
+    opts = st.opts.solve
+    payload = json.dumps([_plain(data), opts.mip_gap, opts.time_limit_s], sort_keys=True)
+    return {"variant": v.name, "settings": _plain(v.settings),
+            "inputs_sha256": hashlib.sha256(payload.encode()).hexdigest()}
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: mapping keys as strings (years are ints in YAML)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _read_summary(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _kept(st: _Study, v: Variant, record: dict) -> dict | None:
+    summary = _read_summary(st.out_dir / v.name)
+    return summary if summary is not None and summary.get("study") == record else None
+
+
+def _run(st: _Study, planned: list[Variant], data: dict[str, dict], executor, report: SweepReport,
+         progress: Progress, phase: str) -> dict[str, dict]:
+    """Solve what is not finished yet; every outcome written as soon as it arrives."""
+    rows: dict[str, dict] = {}
+    todo = []
+    for v in planned:
+        record = _record(st, v, data[v.name])
+        kept = _kept(st, v, record)
+        if kept is not None:
+            rows[v.name] = _row(v, kept["status"], kept, "", from_earlier=True)
+            report.reused += 1
+        else:
+            todo.append((v, record))
+    if not todo:
+        return rows
+    progress.start(phase, len(todo))
+    futures = {}
+    for v, record in todo:
+        futures[executor.submit(solve_variant, _task(st, v, data[v.name]))] = (v, record)
+    retried: set[str] = set()
+    try:
+        while futures:
+            for future in executor.as_completed(list(futures)):
+                v, record = futures.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - the worker died, not the variant
+                    if v.name not in retried:
+                        retried.add(v.name)
+                        futures[executor.submit(solve_variant, _task(st, v, data[v.name]))] = (
+                            v, record)
+                        continue
+                    outcome = Outcome(v.name, "error", reason=f"worker lost twice: "
+                                      f"{type(exc).__name__}: {exc}")
+                rows[v.name] = _keep(st, v, record, data[v.name], outcome, report)
+                progress.advance(outcome)
+    finally:
+        progress.finish()
+    return rows
+
+
+def _task(st: _Study, v: Variant, data: dict) -> Task:
+    return Task(v.name, str(st.case_path), data, st.opts.solve, st.opts.reuse, st.opts.warm_start)
+
+
+def _keep(st: _Study, v: Variant, record: dict, data: dict, outcome: Outcome,
+          report: SweepReport) -> dict:
+    """Write a finished variant's folder (atomically); a failure is only reported."""
+    if outcome.finished:
+        summary = {**outcome.summary, "study": record}
+        write_run(st.out_dir / v.name, summary, outcome.tables, _case_text(st, v, data))
+        report.solved += 1
+        return _row(v, outcome.status, summary, outcome.reason)
+    report.failed += 1
+    return _row(v, outcome.status, None, outcome.reason)
+
+
+def _case_text(st: _Study, v: Variant, data: dict) -> str:
+    buf = io.StringIO()
+    changes = ", ".join(f"{k} = {_plain(x)}" for k, x in v.changes.items()) or "none"
+    buf.write(f"# variant {v.name} of {st.case_path} (study {st.study_doc.path}); changes: "
+              f"{changes}\n")
+    YAML().dump(data, buf)
+    return buf.getvalue()
+
+
+def _row(v: Variant, status: str, summary: dict | None, reason: str,
+         from_earlier: bool = False) -> dict:
+    """One results line: the variant, its settings, status and KPIs (spec §6)."""
+    row: dict[str, Any] = {"variant": v.name, **v.settings, "status": status}
+    years = (summary or {}).get("per_year") or {}
+    last = years[max(years, key=int)] if years else {}
+    row.update({
+        "objective_npv_cny": (summary or {}).get("objective_npv_cny"),
+        "mip_gap": (summary or {}).get("mip_gap"),
+        "solve_seconds": (summary or {}).get("solve_seconds"),
+        "build_seconds": (summary or {}).get("build_seconds"),
+        "capex_cny": sum(y["capex_cny"] for y in years.values()) if years else None,
+        "emissions_t": sum(y["emissions_t"] for y in years.values()) if years else None,
+        "ev_share": last.get("ev_share"),
+        "baseline_npv_cny": ((summary or {}).get("baseline") or {}).get("objective_npv_cny"),
+        "model_reused": (summary or {}).get("model_reused"),
+        "from_earlier_run": from_earlier,
+        "reason": reason or "; ".join((summary or {}).get("conflicts") or []),
+    })
+    return row
+
+
+def _results_frame(st: _Study, rows: dict[str, dict], planned: list[Variant]) -> pd.DataFrame:
+    order = [v.name for v in planned] + [n for n in rows if n not in {v.name for v in planned}]
+    lines = [rows[n] for n in order if n in rows]
+    for v in planned:
+        if v.name not in rows:
+            lines.append({"variant": v.name, **v.settings, "status": "not_run",
+                          "reason": "interrupted before it finished"})
+    frame = pd.DataFrame(lines)
+    leading = ["variant"] + [c for c in frame.columns if c not in RESULT_COLUMNS and c != "variant"]
+    return frame.reindex(columns=leading + [c for c in RESULT_COLUMNS])
+
+
+RESULT_COLUMNS = ["status", "objective_npv_cny", "mip_gap", "solve_seconds", "build_seconds",
+                  "capex_cny", "emissions_t", "ev_share", "baseline_npv_cny", "model_reused",
+                  "from_earlier_run", "reason"]
+
+
+# ---- breakpoints -------------------------------------------------------------------------------
+
+def _breakpoint_params(st: _Study) -> list[Parameter]:
+    return [p for p in st.params if p.path in st.opts.breakpoints]
+
+
+def _plan_signature(folder: Path, status: str) -> tuple:
+    """What 'the plan' is for a breakpoint: the vehicles bought (depot, duty, model, year, count)."""
+    if status not in ("optimal", "time_limit"):
+        return ("no plan",)
+    buys = pd.read_csv(folder / "purchases.csv")
+    return tuple(sorted((str(r.depot), str(r.duty), str(r.model), int(r.year), int(r.count))
+                        for r in buys.itertuples()))
+
+
+def _describe_change(a: tuple, b: tuple) -> str:
+    if a == ("no plan",) or b == ("no plan",):
+        return "no plan below" if a == ("no plan",) else "no plan above"
+    before = {t[:4]: t[4] for t in a}
+    after = {t[:4]: t[4] for t in b}
+    diffs = [f"{k[3]} {k[0]}/{k[1]} {k[2]} {before.get(k, 0)}->{after.get(k, 0)}"
+             for k in sorted(set(before) | set(after), key=lambda k: (k[3], k))
+             if before.get(k, 0) != after.get(k, 0)]
+    shown = "; ".join(diffs[:6])
+    return shown + (f"; and {len(diffs) - 6} more" if len(diffs) > 6 else "")
+
+
+def _breakpoint(st: _Study, p: Parameter, executor, report: SweepReport, rows: dict,
+                progress: Progress) -> list[dict]:
+    """Where the plan changes as `p` moves (others at base): solve its points, then bisect each
+    interval whose two ends buy different vehicles down to the tolerance."""
+    points = sorted(x for x in p.spec.points() if isinstance(x, (int, float)))
+    if len(points) < 2:
+        return []
+    tolerance = st.opts.breakpoint_tolerance * (points[-1] - points[0])
+
+    def variant_at(x: float) -> Variant:
+        if p.is_base(x):
+            return Variant(BASE)
+        value, shown = p.value(x)
+        return Variant(f"{p.path}={x:.6g}", {p.path: value}, {p.path: shown},
+                       ("parameters", p.path))
+
+    def signature(x: float) -> tuple:
+        v = variant_at(x)
+        if v.name not in rows:
+            rows.update(_run(st, [v], {v.name: _variant_data(st, v)}, executor, report,
+                             progress, f"breakpoint {p.path}"))
+        return _plan_signature(st.out_dir / v.name, rows[v.name]["status"])
+
+    found = []
+    sigs = [signature(x) for x in points]
+    for (lo, s_lo), (hi, s_hi) in zip(zip(points, sigs), zip(points[1:], sigs[1:])):
+        if s_lo == s_hi:
+            continue
+        while hi - lo > tolerance:
+            mid = (lo + hi) / 2
+            s_mid = signature(mid)
+            if s_mid == s_lo:
+                lo = mid
+            else:
+                hi, s_hi = mid, s_mid
+        found.append({"parameter": p.path, "below": lo, "above": hi,
+                      "change": _describe_change(s_lo, s_hi)})
+    if not found:
+        found.append({"parameter": p.path, "below": None, "above": None,
+                      "change": f"the same vehicles are bought from {points[0]:g} to "
+                                f"{points[-1]:g}"})
+    return found

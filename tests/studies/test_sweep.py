@@ -1,0 +1,208 @@
+"""evfleet sweep on the tiny case, whose optima are worked out by hand.
+
+Diesel van: 1,000 CNY + 3,650 l x p (p: diesel CNY/l); 3,650 l x 2.68 kg/l = 9.782 t CO2 a year.
+Electric van: 2,000 CNY + 7,300 kWh x 0.1 = 2,730 CNY; a 100 CNY charger serves two.
+Two vans: all diesel 2,000 + 7,300 p; one of each 3,830 + 3,650 p (capex 3,100); all electric
+5,560 (capex 4,100). All electric wins above p = 3,560 / 7,300 = 0.48767.
+"""
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from evfleet.cli import main
+from evfleet.solve import SolveOptions
+from evfleet.studies.sweep import SweepOptions, sweep
+from conftest import TINY, merge, write_case
+
+CHEAP_DIESEL = merge(TINY, {"cities": {"shenzhen": {"diesel_cny_per_l": 0.2}}})
+EXACT = SweepOptions(solve=SolveOptions(mip_gap=0.0, threads=1))
+DIESEL = "cities.shenzhen.diesel_cny_per_l"
+T_PER_DIESEL = 3650 * 2.68 / 1000
+
+
+@pytest.fixture
+def case(tmp_path):
+    return write_case(tmp_path, CHEAP_DIESEL, "tiny.yaml")
+
+
+def study_file(folder, data, name="study.yaml"):
+    return write_case(folder, data, name)
+
+
+def by_variant(report):
+    return report.results.set_index("variant")
+
+
+def test_budget_and_cap_grid_reusing_the_model_equals_solving_from_scratch_and_by_hand(case, tmp_path):
+    study = study_file(tmp_path, {"design": "grid", "parameters": {
+        "budget_cny": {"values": [3000, 4100, 1.0e6]}, "carbon_cap_t": {"values": [25, 15, 5]}}})
+    expected = {(3000, 25): 3460, (3000, 15): None, (3000, 5): None,  # 1 EV + charger: 3,100 > 3,000
+                (4100, 25): 3460, (4100, 15): 4560, (4100, 5): 5560,
+                (1e6, 25): 3460, (1e6, 15): 4560, (1e6, 5): 5560}
+    reused = sweep(case, study, tmp_path / "reuse", EXACT).results
+    scratch = sweep(case, study, tmp_path / "scratch",
+                    SweepOptions(solve=EXACT.solve, reuse=False)).results
+    for table in (reused, scratch):
+        got = {(r.budget_cny, r.carbon_cap_t): (None if r.status == "infeasible"
+                                                 else r.objective_npv_cny)
+               for r in table.itertuples()}
+        assert got.keys() == expected.keys()
+        for key, npv in expected.items():
+            assert got[key] == (None if npv is None else pytest.approx(npv)), key
+    # every variant after the first moved the budget and cap rows of the first one's model
+    assert list(reused["model_reused"]) == [False] + [True] * 8
+    assert not scratch["model_reused"].any()
+
+
+def test_one_at_a_time_tornado(case, tmp_path):
+    study = study_file(tmp_path, {"design": "oat", "parameters": {DIESEL: {"values": [0.2, 0.4, 0.6]}}})
+    rep = sweep(case, study, tmp_path / "out", EXACT)
+    res = by_variant(rep)
+    assert list(res.index) == ["base", f"{DIESEL}=0.4", f"{DIESEL}=0.6"]
+    assert res.loc["base", DIESEL] == 0.2  # the base row shows the base value
+    assert res["objective_npv_cny"].tolist() == pytest.approx([3460, 2000 + 7300 * 0.4, 5560])
+    assert res["ev_share"].tolist() == [0.0, 0.0, 1.0]
+    assert res["emissions_t"].tolist() == pytest.approx([2 * T_PER_DIESEL, 2 * T_PER_DIESEL, 0])
+    tornado = (tmp_path / "out" / "tornado.csv").read_text().splitlines()
+    assert tornado[1].split(",")[:3] == [DIESEL, "0.2", "0.6"]
+    assert float(tornado[1].split(",")[-1]) == pytest.approx(5560 - 3460)
+    for name in ("results.csv", "results.xlsx", "tornado.png", "base/plan.xlsx", "base/summary.json"):
+        assert (tmp_path / "out" / name).is_file(), name
+
+
+def test_breakpoint_brackets_the_diesel_price_where_the_vans_go_electric(case, tmp_path):
+    study = study_file(tmp_path, {"design": "oat",
+                                  "parameters": {DIESEL: {"low": 0.2, "high": 1.0, "steps": 3}}})
+    opts = SweepOptions(solve=EXACT.solve, breakpoints=(DIESEL,), breakpoint_tolerance=0.01)
+    sweep(case, study, tmp_path / "out", opts)
+    lines = (tmp_path / "out" / "breakpoints.csv").read_text().splitlines()
+    assert len(lines) == 2
+    parameter, below, above, change = lines[1].split(",")
+    assert parameter == DIESEL
+    assert float(below) < 3560 / 7300 < float(above)
+    assert float(above) - float(below) <= 0.01 * 0.8
+    assert change == "2025 dep/run d 2->0; 2025 dep/run e 0->2"
+
+
+def test_frontier_and_abatement_costs(case, tmp_path):
+    study = study_file(tmp_path, {"design": "frontier",
+                                  "frontier": {"points": 4, "lowest_share": 0.2}})
+    rep = sweep(case, study, tmp_path / "out", EXACT)
+    res = by_variant(rep)
+    # caps at 0.8 and 0.6 of two diesels' 19.564 t leave room for one diesel; 0.4 and 0.2 none
+    assert res["objective_npv_cny"].tolist() == pytest.approx([3460, 4560, 4560, 5560, 5560])
+    assert res.loc["cap-0.600", "model_reused"] and not res.loc["cap-0.800", "model_reused"]
+    frontier = (tmp_path / "out" / "frontier.csv").read_text().splitlines()[1:]
+    costs = [row.split(",")[-1] for row in frontier]
+    assert float(costs[1]) == pytest.approx(1100 / T_PER_DIESEL)  # first diesel off: 112 CNY/t
+    assert costs[2] == ""  # same emissions: no cost to state
+    assert float(costs[3]) == pytest.approx(1000 / T_PER_DIESEL)
+    assert (tmp_path / "out" / "frontier.png").is_file()
+
+
+def test_a_failing_variant_is_recorded_and_the_sweep_goes_on(case, tmp_path):
+    study = study_file(tmp_path, {"design": "scenarios", "scenarios": {
+        "no-such-class": {"depots.dep.duties.run.vehicle_class": "hovercraft"},
+        "dear-diesel": {DIESEL: 1.0}}})
+    res = by_variant(sweep(case, study, tmp_path / "out", EXACT))
+    assert res.loc["no-such-class", "status"] == "bad_input"
+    assert "hovercraft" in res.loc["no-such-class", "reason"]
+    assert res.loc["dear-diesel", "objective_npv_cny"] == pytest.approx(5560)
+    assert not (tmp_path / "out" / "no-such-class").exists()
+
+
+def test_rerunning_reuses_finished_variants_and_redoes_changed_ones(case, tmp_path):
+    study = study_file(tmp_path, {"design": "oat", "parameters": {DIESEL: {"values": [0.4, 0.6]}}})
+    runner = CliRunner()
+    args = ["sweep", str(case), str(study), "-o", str(tmp_path / "out"), "--workers", "1",
+            "--gap", "0"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "3 solved, 0 reused" in first.output
+    again = runner.invoke(main, args)
+    assert "0 solved, 3 reused from an earlier run" in again.output
+    study_file(tmp_path, {"design": "oat", "parameters": {DIESEL: {"values": [0.4, 0.8]}}})
+    changed = runner.invoke(main, args)
+    assert "1 solved, 2 reused" in changed.output  # =0.8 is new; base and =0.4 are not
+
+
+def test_killed_sweep_resumes_with_finished_variants_reused(case, tmp_path):
+    study = study_file(tmp_path, {"design": "lhs", "samples": 30, "seed": 3,
+                                  "parameters": {DIESEL: {"low": 0.1, "high": 1.0}}})
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "evfleet", "sweep", str(case), str(study), "-o", str(out),
+           "--workers", "1", "--gap", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        done = list(out.glob("s*/summary.json")) if out.exists() else []
+        if len(done) >= 3 or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    kept = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("s*/summary.json")}
+    assert 3 <= len(kept) < 30
+    assert not (out / "results.csv").exists()
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{30 - len(kept)} solved, {len(kept)} reused from an earlier run" in rerun.stdout
+    for name, mtime in kept.items():  # not recomputed, not rewritten
+        assert (out / name / "summary.json").stat().st_mtime_ns == mtime
+    rows = (out / "results.csv").read_text().splitlines()
+    assert len(rows) == 31
+    for row in rows[1:]:
+        price, npv = float(row.split(",")[1]), float(row.split(",")[3])
+        assert npv == pytest.approx(min(2000 + 7300 * price, 5560))
+    assert json.loads((out / "sweep.json").read_text()) == {"case": "tiny", "study": "study.yaml"}
+
+
+def test_bad_study_input_is_one_line_per_problem_and_exit_2(case, tmp_path):
+    runner = CliRunner()
+    study = study_file(tmp_path, {"design": "oat", "parameters": {
+        "depots.dep.roof": {"values": [1]}}}, "bad-path.yaml")
+    result = runner.invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "a")])
+    assert result.exit_code == 2
+    assert (f"{study}:3: parameters.depots.dep.roof: variant depots.dep.roof=1 gives "
+            "depots[0].roof: unknown field (did you mean 'roof_m2'?)") in result.output
+    study = study_file(tmp_path, {"design": "oat", "parameters": {
+        "depots.nowhere.roof_m2": {"values": [1]}}}, "bad-item.yaml")
+    result = runner.invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "a")])
+    assert result.exit_code == 2
+    assert (f"{study}:3: parameters.depots.nowhere.roof_m2: depots.nowhere.roof_m2: no item "
+            "'nowhere' in depots (has: dep)") in result.output
+    study = study_file(tmp_path, {"design": "oat", "parameters": {
+        "budget_cny": {"values": [-5]}}}, "negative.yaml")
+    result = runner.invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "b")])
+    assert result.exit_code == 2
+    assert ("parameters.budget_cny: variant budget_cny=-5 gives budget_cny: expected a value "
+            ">= 0, got -5") in result.output
+    study = study_file(tmp_path, {"design": "lhs", "parameters": {DIESEL: {"low": 1, "high": 2}}},
+                       "no-samples.yaml")
+    result = runner.invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "c")])
+    assert result.exit_code == 2 and "design lhs needs samples" in result.output
+    study = study_file(tmp_path, {"design": "oat", "parameters": {DIESEL: {"values": [1.0]}}})
+    result = runner.invoke(main, ["sweep", str(case), str(study), "--breakpoint", "budget_cny"])
+    assert result.exit_code == 2
+    assert "--breakpoint: budget_cny: expected one of the study's parameters" in result.output
+    assert not list(tmp_path.glob("*/sweep.json"))  # nothing was solved
+
+
+def test_a_folder_holding_another_study_is_not_taken(case, tmp_path):
+    runner = CliRunner()
+    one = study_file(tmp_path, {"design": "oat", "parameters": {DIESEL: {"values": [0.4]}}}, "one.yaml")
+    two = study_file(tmp_path, {"design": "oat", "parameters": {DIESEL: {"values": [0.6]}}}, "two.yaml")
+    out = str(tmp_path / "out")
+    assert runner.invoke(main, ["sweep", str(case), str(one), "-o", out, "--workers", "1"]).exit_code == 0
+    result = runner.invoke(main, ["sweep", str(case), str(two), "-o", out, "--workers", "1"])
+    assert result.exit_code == 2
+    assert "holds the study 'one.yaml' of case 'tiny'" in result.output
