@@ -39,13 +39,13 @@ def _report_input(exc: InputError) -> None:
 
 
 def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
-               debug: bool) -> int:
+               debug: bool, decompose=None) -> int:
     """Solve one case, print its plan or its problems; the exit status it deserves."""
     from evfleet.run import solve_case
     from evfleet.writers.terminal import plan_text
 
     try:
-        run = solve_case(case, out, options, force=force)
+        run = solve_case(case, out, options, force=force, decompose=decompose)
     except InputError as exc:
         _report_input(exc)
         return EXIT_BAD_INPUT
@@ -60,7 +60,10 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
         click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
         return EXIT_NO_PLAN
     click.echo(plan_text(run.summary, run.tables, run.out_dir))
-    if run.summary["status"] == "time_limit":
+    if run.summary["status"] == "time_limit" and "method" in run.summary:
+        click.echo(f"note: {run.summary['method']}; the plan is within "
+                   f"{run.summary['mip_gap']:.2%} of the bound it proves", err=True)
+    elif run.summary["status"] == "time_limit":
         click.echo(f"warning: time limit reached; the plan is within {run.summary['mip_gap']:.2%} "
                    "of optimal", err=True)
     return EXIT_PLAN
@@ -76,9 +79,17 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
               help="relative MIP gap at which HiGHS stops")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="HiGHS threads")
 @click.option("--force", is_flag=True, help="replace an output folder holding another case's run")
+@click.option("--decompose", type=click.Choice(["city"]), default=None,
+              help="solve a network city by city, coordinated on its shared budget, cap and "
+                   "electric share; reports the bound and gap it proves")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="with --decompose: local processes solving cities [default: cores]")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="with --decompose: solve the cities on this Dask cluster")
 @click.option("--debug", is_flag=True, help="show a traceback on unexpected errors")
 def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, gap: float,
-          threads: int | None, force: bool, debug: bool) -> None:
+          threads: int | None, force: bool, decompose: str | None, workers: int | None,
+          scheduler: str | None, debug: bool) -> None:
     """Solve each CASE (YAML or .xlsx case file) and write its plan.
 
     Exit status: 0 every case has a plan; 1 some case has none; 2 some case has bad input.
@@ -87,10 +98,19 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
         click.echo("--out takes one case; with several, each goes to runs/<case name>/", err=True)
         sys.exit(EXIT_BAD_INPUT)
     options = SolveOptions(time_limit_s=time_limit, mip_gap=gap, threads=threads)
+    split = None
+    if decompose is not None:
+        import os
+
+        from evfleet.decompose import DecomposeOptions
+
+        split = DecomposeOptions(solve=SolveOptions(time_limit_s=time_limit, mip_gap=gap,
+                                                    threads=1),
+                                 workers=workers or os.cpu_count() or 1, scheduler=scheduler)
     worst = EXIT_PLAN
     try:
         for case in cases:
-            worst = max(worst, _solve_one(case, out, options, force, debug))
+            worst = max(worst, _solve_one(case, out, options, force, debug, split))
     except KeyboardInterrupt:
         click.echo("interrupted: nothing was written for the case being solved", err=True)
         sys.exit(130)

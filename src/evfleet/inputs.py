@@ -166,8 +166,12 @@ def need_count(vehicles: int, growth: float, years_from_start: int) -> int:
     return math.ceil(round(vehicles * (1.0 + growth) ** years_from_start, 9))
 
 
-def resolve(case: Case, catalog: Catalog, doc: Document) -> Inputs:
-    """Case + catalog -> Inputs. Raises InputError with every cross-reference problem found."""
+def resolve(case: Case, catalog: Catalog, doc: Document,
+            day_cities: tuple[str, ...] | None = None) -> Inputs:
+    """Case + catalog -> Inputs. Raises InputError with every cross-reference problem found.
+
+    `day_cities`: cluster the representative days over these cities instead of the case's own
+    (a per-city part of a network case keeps the network's days: decompose.py)."""
     problems: list[InputProblem] = []
     years = tuple(case.years)
     start, end = case.start_year, case.end_year
@@ -334,9 +338,11 @@ def resolve(case: Case, catalog: Catalog, doc: Document) -> Inputs:
                              | {d for (d, q, y) in existing_ch}))
 
     # --- representative days, hourly profiles and prices ------------------------------------------
-    used = sorted(set(depot_city.values()))
+    used = sorted(set(depot_city.values()) | set(day_cities or ()))
     prices = {c: tariff_year(catalog.cities[c].tariff) for c in used}
-    rep = cluster_days(day_features([catalog.pv_years[c] for c in used], [prices[c] for c in used]),
+    clustered = sorted(day_cities) if day_cities else used
+    rep = cluster_days(day_features([catalog.pv_years[c] for c in clustered],
+                                    [prices[c] for c in clustered]),
                        case.representative_days or policy.default_representative_days)
     days, weights = rep.names, rep.weight
     pv_by_city = {c: rep.average(catalog.pv_years[c]) for c in used}

@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 
 from evfleet.case.load import Document, load_case
 from evfleet.checks import check_case
+from evfleet.decompose import DecomposeOptions, solve_decomposed
 from evfleet.catalog.load import load_catalog
 from evfleet.errors import NoPlanError
 from evfleet.inputs import Inputs, resolve
@@ -84,7 +85,7 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
     build = 0.0 if reused else model.pyomo_build_seconds
     handoff = 0.0 if reused else outcome.handoff_seconds
     summary = {"case": inp.name, "status": outcome.status, "objective_npv_cny": outcome.objective_cny,
-               "mip_gap": outcome.mip_gap,
+               "mip_gap": outcome.mip_gap, "bound_npv_cny": outcome.bound_cny,
                "build_seconds": round(build + handoff, 3),
                "solve_seconds": round(outcome.solve_seconds, 3),
                "pyomo_build_seconds": round(build, 3),
@@ -120,14 +121,19 @@ def baseline(inp: Inputs, options: SolveOptions, cache: ModelCache) -> dict:
 
 
 def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
-               options: SolveOptions = SolveOptions(), force: bool = False) -> Run:
-    """`evfleet solve`: everything from the case file to the written plan."""
+               options: SolveOptions = SolveOptions(), force: bool = False,
+               decompose: DecomposeOptions | None = None) -> Run:
+    """`evfleet solve`: everything from the case file to the written plan. With `decompose`, a
+    network is solved city by city (decompose.py)."""
     inp, doc = _load(case_path)
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
     case_text = case_record(doc)
     try:
-        summary, tables = solve_inputs(inp, options)
+        if decompose is not None and len(set(inp.depot_city.values())) > 1:
+            summary, tables = solve_decomposed(inp, doc.data, Path(case_path), decompose)
+        else:
+            summary, tables = solve_inputs(inp, options)
     except NoPlanError as exc:
         write_run(out, exc.summary, {}, case_text)
         raise

@@ -30,6 +30,7 @@ class Task:
     options: SolveOptions
     reuse: bool = True
     warm_start: bool = False
+    day_cities: tuple[str, ...] | None = None  # representative days of these cities' network
 
 
 @dataclass
@@ -47,16 +48,38 @@ class Outcome:
         return self.summary is not None and self.status in ("optimal", "time_limit", "infeasible")
 
 
+def _inputs(task: Task):
+    doc = Document(task.case_path, None, task.data)
+    case = Case.model_validate(task.data)
+    inp = resolve(case, load_catalog(case, doc), doc, task.day_cities)
+    check_case(case, inp, doc)
+    return inp
+
+
+def relaxation_bound(task: Task) -> Outcome:
+    """The LP relaxation of the task's case: its optimum is a lower bound on the NPV."""
+    from evfleet.formulation import build_model
+    from evfleet.solve import HighsModel
+
+    start = time.perf_counter()
+    try:
+        highs = HighsModel(build_model(_inputs(task)), task.options, relax=True)
+        outcome = highs.solve()
+    except Exception as exc:  # noqa: BLE001 - no bound is an answer, not a crash
+        return Outcome(task.variant, "error", reason=f"{type(exc).__name__}: {exc}",
+                       seconds=time.perf_counter() - start)
+    summary = {"status": outcome.status, "bound_npv_cny": outcome.objective_cny
+               if outcome.status == "optimal" else None, "solve_seconds": outcome.solve_seconds}
+    return Outcome(task.variant, outcome.status, summary, seconds=time.perf_counter() - start)
+
+
 def solve_variant(task: Task) -> Outcome:
     """One variant, start to end."""
     from evfleet.run import solve_inputs
 
     start = time.perf_counter()
     try:
-        doc = Document(task.case_path, None, task.data)
-        case = Case.model_validate(task.data)
-        inp = resolve(case, load_catalog(case, doc), doc)
-        check_case(case, inp, doc)
+        inp = _inputs(task)
         cache = CACHE if task.reuse else ModelCache()
         summary, tables = solve_inputs(inp, task.options, cache, explain=False,
                                        warm_start=task.warm_start)
