@@ -3,7 +3,9 @@ files. Each stage is a function of the previous one's output."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import os
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +131,9 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
     case_text = case_record(doc)
+    if decompose is None and inp.decompose == "city":  # the case asks for it
+        decompose = DecomposeOptions(solve=dataclasses.replace(options, threads=1),
+                                     workers=os.cpu_count() or 1)
     try:
         if decompose is not None and len(set(inp.depot_city.values())) > 1:
             summary, tables = solve_decomposed(inp, doc.data, Path(case_path), decompose)

@@ -3,7 +3,7 @@ they are validated once merged with the catalog record they override (evfleet.ca
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -87,6 +87,7 @@ class Case(Strict):
     demand_charge_exempt_until: Year | None = None
     allow_export: bool = True
     representative_days: int | None = Field(default=None, ge=1, le=365)  # None: policy default
+    decompose: Literal["city"] | None = None  # solve a network city by city (decompose.py)
     catalog: str | None = None
     vehicles: dict[str, dict[str, Any]] = {}
     chargers: dict[str, dict[str, Any]] = {}
