@@ -1,6 +1,6 @@
 """Write a generated courier network as a case file.
 
-    python benchmarks/generate.py --stations 3 --centres 1 --decompose city -o cases/pilot-15.yaml
+    python benchmarks/generate.py --stations 3 --centres 1 --strategy lp-fix -o cases/pilot-15.yaml
 
 Depots per city = centres + stations over the 15 pilot cities (1 + 3 gives 60 depots); --cities
 takes a comma-separated subset. See evfleet.network for the archetypes and the budget/cap rule.
@@ -26,14 +26,14 @@ def main() -> None:
     ap.add_argument("--start", type=int, default=2025)
     ap.add_argument("--end", type=int, default=2035)
     ap.add_argument("--seed", type=int, default=15)
-    ap.add_argument("--decompose", choices=["city"], default=None,
-                    help="have evfleet solve the network city by city")
+    ap.add_argument("--strategy", choices=["direct", "lp-fix"], default=None,
+                    help="how evfleet should run HiGHS on the network (solve.HighsModel)")
     ap.add_argument("-o", "--out", type=Path, required=True)
     a = ap.parse_args()
     cities = tuple(a.cities.split(","))
     n = len(cities) * (a.stations + a.centres) + a.hubs
     case = network_case(a.name or f"network-{n}", cities, a.stations, a.centres, a.hubs,
-                        a.start, a.end, a.seed, decompose=a.decompose)
+                        a.start, a.end, a.seed, strategy=a.strategy)
     yaml = YAML()
     yaml.default_flow_style = None
     with a.out.open("w", encoding="utf-8") as fh:

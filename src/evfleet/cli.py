@@ -63,6 +63,9 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
     if run.summary["status"] == "time_limit" and "method" in run.summary:
         click.echo(f"note: {run.summary['method']}; the plan is within "
                    f"{run.summary['mip_gap']:.2%} of the bound it proves", err=True)
+    elif run.summary["status"] == "time_limit" and run.summary.get("strategy") == "lp-fix":
+        click.echo(f"note: LP-and-fix; the plan is within {run.summary['mip_gap']:.2%} of the LP "
+                   "relaxation's bound", err=True)
     elif run.summary["status"] == "time_limit":
         click.echo(f"warning: time limit reached; the plan is within {run.summary['mip_gap']:.2%} "
                    "of optimal", err=True)
@@ -79,6 +82,10 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
               help="relative MIP gap at which HiGHS stops")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="HiGHS threads")
 @click.option("--force", is_flag=True, help="replace an output folder holding another case's run")
+@click.option("--strategy", type=click.Choice(["direct", "lp-fix"]), default=None,
+              help="direct: HiGHS on the MIP; lp-fix: solve the LP relaxation, fix the integers "
+                   "it leaves integral, solve the rest (large networks) [default: the case's, "
+                   "else direct]")
 @click.option("--decompose", type=click.Choice(["city"]), default=None,
               help="solve a network city by city, coordinated on its shared budget, cap and "
                    "electric share; reports the bound and gap it proves")
@@ -88,8 +95,8 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
               help="with --decompose: solve the cities on this Dask cluster")
 @click.option("--debug", is_flag=True, help="show a traceback on unexpected errors")
 def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, gap: float,
-          threads: int | None, force: bool, decompose: str | None, workers: int | None,
-          scheduler: str | None, debug: bool) -> None:
+          threads: int | None, force: bool, strategy: str | None, decompose: str | None,
+          workers: int | None, scheduler: str | None, debug: bool) -> None:
     """Solve each CASE (YAML or .xlsx case file) and write its plan.
 
     Exit status: 0 every case has a plan; 1 some case has none; 2 some case has bad input.
@@ -97,7 +104,8 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
     if out is not None and len(cases) > 1:
         click.echo("--out takes one case; with several, each goes to runs/<case name>/", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    options = SolveOptions(time_limit_s=time_limit, mip_gap=gap, threads=threads)
+    options = SolveOptions(time_limit_s=time_limit, mip_gap=gap, threads=threads,
+                           strategy=strategy or "direct")
     split = None
     if decompose is not None:
         import os
@@ -105,7 +113,7 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
         from evfleet.decompose import DecomposeOptions
 
         split = DecomposeOptions(solve=SolveOptions(time_limit_s=time_limit, mip_gap=gap,
-                                                    threads=1),
+                                                    threads=1, strategy=strategy or "direct"),
                                  workers=workers or os.cpu_count() or 1, scheduler=scheduler)
     worst = EXIT_PLAN
     try:

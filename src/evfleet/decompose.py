@@ -3,16 +3,16 @@ budget, the carbon cap and the electric share of purchases that couple its depot
 
 Everything else in the model is separable by depot, so:
 
-1. Bound. Each city is solved without the coupling targets, and the whole network's LP
-   relaxation is solved alongside. Both are lower bounds on the network's optimal NPV: the sum
-   of the cities' MIP bounds, and the LP optimum. The larger one is reported.
-2. Plan. Each year's budget and cap are shared out in proportion to what each city spent and
-   emitted in step 1, and every city must meet the electric share on its own purchases. The
-   cities' plans together meet the network's targets (sums of shares of the limits), so their
-   union is a plan for the network; its NPV is the sum of theirs.
-3. Improve. The budget and cap the cities left unused are offered, all of it, to each city in
-   turn that wanted more in step 1 (in parallel); the city whose plan gains most takes it, and
-   the round repeats (`rounds`, default 2). Every accepted step keeps the union feasible.
+1. Network. The whole network is solved by LP-and-fix (solve.HighsModel.solve_lp_fix): its LP
+   relaxation bounds the NPV from below (the bound reported), and fixing the integers the LP
+   left integral gives a first network plan.
+2. Cities. Each city is solved again on its own (in parallel), within what the network plan
+   gives it: its yearly capital spend and emissions in that plan as its budget and cap, and the
+   electric share on its own purchases. The city's part of the network plan fits these limits,
+   so each city can only do better, and the union still meets the network's targets.
+3. Improve. The budget and cap the cities leave unused are offered, all of it, to every city
+   (in parallel); the city whose plan gains most takes it, and the round repeats (`rounds`,
+   default 1). The others keep what they use, so the union stays feasible.
 
 A city's model is the network model restricted to its depots (the same representative days:
 resolve(..., day_cities)), so the union's NPV is the network model's NPV of that plan. The
@@ -34,7 +34,7 @@ from evfleet.inputs import Inputs
 from evfleet.results.summary import compliance, per_year
 from evfleet.solve import SolveOptions
 from evfleet.studies.executors import make_executor
-from evfleet.studies.worker import Outcome, Task, relaxation_bound, solve_variant
+from evfleet.studies.worker import Outcome, Task, network_plan, solve_variant
 
 PLANNED = ("optimal", "time_limit")
 SEPARABLE_SUMS = ("capex_cny", "opex_cny", "emissions_t", "ev_count", "ice_count", "chargers",
@@ -46,7 +46,7 @@ class DecomposeOptions:
     solve: SolveOptions = SolveOptions(threads=1)
     workers: int = 1
     scheduler: str | None = None
-    rounds: int = 2
+    rounds: int = 1
 
 
 def city_data(data: dict, inp: Inputs, city: str, budget: dict | None, cap: dict | None,
@@ -63,13 +63,11 @@ def city_data(data: dict, inp: Inputs, city: str, budget: dict | None, cap: dict
     return out
 
 
-def _shares(limit: dict[int, float], used: dict[str, dict[int, float]]) -> dict[str, dict]:
-    """Each year's limit split in proportion to the cities' use (equally where nobody uses any)."""
-    out: dict[str, dict] = {c: {} for c in used}
-    for y, total in limit.items():
-        spent = sum(u.get(y, 0.0) for u in used.values())
-        for c, u in used.items():
-            out[c][y] = total * (u.get(y, 0.0) / spent if spent > 0 else 1 / len(used))
+def _by_city(inp: Inputs, cities: list[str], per_depot: dict) -> dict[str, dict[int, float]]:
+    out = {c: dict.fromkeys(inp.years, 0.0) for c in cities}
+    for d, years in per_depot.items():
+        for y, v in years.items():
+            out[inp.depot_city[d]][int(y)] += v
     return out
 
 
@@ -111,62 +109,54 @@ def solve_decomposed(inp: Inputs, data: dict, case_path: Path,
     runner = _Runner(case_path, opts, tuple(cities))
     share = inp.min_ev_share
     try:
-        # 1. bound: cities without the coupling targets, and the network's LP relaxation
-        jobs = {c: (solve_variant, city_data(data, inp, c, None, None, None)) for c in cities}
-        jobs["network LP relaxation"] = (relaxation_bound, data)
-        free = runner.run(jobs)
-        relaxed = free.pop("network LP relaxation")
-        missing = [c for c in cities if free[c].status not in PLANNED]
-        if missing:
-            raise NoPlanError("infeasible", [f"city {c} has no plan even without the shared "
-                                             f"targets: {free[c].status} {free[c].reason}"
-                                             for c in missing], {"case": inp.name})
-        bounds = [free[c].summary.get("bound_npv_cny") for c in cities]
-        city_bound = sum(bounds) if all(b is not None for b in bounds) else None
-        lp_bound = (relaxed.summary or {}).get("bound_npv_cny")
-        bound = max(b for b in (city_bound, lp_bound, float("-inf")) if b is not None)
+        # 1. the network by LP-and-fix: a bound and a first plan
+        network = runner.run({"network": (network_plan, data)})["network"]
+        if network.status not in PLANNED or not (network.summary or {}).get("by_depot"):
+            raise NoPlanError(network.status if network.status == "infeasible" else "time_limit",
+                              [f"LP-and-fix found no network plan to start from: {network.reason}"],
+                              {"case": inp.name})
+        bound = network.summary["bound_npv_cny"]
+        split = network.summary["by_depot"]
+        budget = _by_city(inp, cities, split["capex_cny"]) if inp.budget_cny else {c: {} for c in cities}
+        cap = _by_city(inp, cities, split["emissions_t"]) if inp.carbon_cap_t else {c: {} for c in cities}
+        budget = {c: {y: v for y, v in b.items() if y in inp.budget_cny} for c, b in budget.items()}
+        cap = {c: {y: v for y, v in e.items() if y in inp.carbon_cap_t} for c, e in cap.items()}
 
-        # 2. plan: limits shared out by use in step 1, electric share per city
-        wanted_capex = {c: _use(free[c], "capex_cny") for c in cities}
-        wanted_t = {c: _use(free[c], "emissions_t") for c in cities}
-        budget = _shares(inp.budget_cny, wanted_capex)
-        cap = _shares(inp.carbon_cap_t, wanted_t)
-        jobs = {c: (solve_variant, city_data(data, inp, c, budget[c] or None, cap[c] or None, share))
-                for c in cities}
+        # 2. each city again, within its part of the network plan
+        jobs = {c: (solve_variant, city_data(data, inp, c, budget[c] or None, cap[c] or None,
+                                             share)) for c in cities}
         plans = runner.run(jobs)
-        failed = [c for c in cities if plans[c].status not in PLANNED]
+        failed = {c: f"{c} ({plans[c].status}{': ' + plans[c].reason if plans[c].reason else ''})"
+                  for c in cities if plans[c].status not in PLANNED}
         if failed:
             raise NoPlanError("time_limit", [
-                f"city {c}: no plan within its share of the budget and cap ({plans[c].status}); "
-                "solve the case whole, or raise the budget or cap" for c in failed],
-                {"case": inp.name})
+                f"no city plan within its part of the network plan: {'; '.join(failed.values())}"
+                "; raise --time-limit"], {"case": inp.name})
 
-        # 3. improve: offer what is left unused to the cities that wanted more
+        # 3. improve: offer what is left unused to the city that gains most
         history = []
         for _ in range(opts.rounds):
-            step = _improve(runner, inp, data, cities, plans, budget, cap, wanted_capex, wanted_t,
-                            share)
+            step = _improve(runner, inp, data, cities, plans, budget, cap, share)
             if step is None:
                 break
             history.append(step)
     finally:
         runner.executor.shutdown()
-    return _network_result(inp, cities, plans, budget, cap, bound, city_bound, lp_bound, history,
-                           runner.solves, time.perf_counter() - start, opts.solve)
+    return _network_result(inp, cities, plans, budget, cap, bound, history, runner.solves,
+                           time.perf_counter() - start, opts.solve)
 
 
-def _improve(runner, inp, data, cities, plans, budget, cap, wanted_capex, wanted_t, share):
-    """One round: every city that used less than it wanted tries all the unused budget and cap;
-    the largest gain is kept. Returns what happened, or None when nobody gains."""
+def _improve(runner, inp, data, cities, plans, budget, cap, share):
+    """One round: every city tries its plan with all the unused budget and cap added to what it
+    uses; the largest gain is kept. Returns what happened, or None when nobody gains."""
     used_capex = {c: _use(plans[c], "capex_cny") for c in cities}
     used_t = {c: _use(plans[c], "emissions_t") for c in cities}
     spare_b = {y: b - sum(used_capex[c].get(y, 0.0) for c in cities) for y, b in inp.budget_cny.items()}
     spare_t = {y: e - sum(used_t[c].get(y, 0.0) for c in cities) for y, e in inp.carbon_cap_t.items()}
-    short = [c for c in cities
-             if any(wanted_capex[c].get(y, 0) > used_capex[c].get(y, 0) + 1 for y in inp.budget_cny)
-             or any(wanted_t[c].get(y, 0) < used_t[c].get(y, 0) - 1e-6 for y in inp.carbon_cap_t)]
-    if not short:
+    spare = any(v > 1.0 for v in spare_b.values()) or any(v > 1e-3 for v in spare_t.values())
+    if not spare:
         return None
+    short = list(cities)
     trial_budget = {c: {y: used_capex[c].get(y, 0.0) + max(spare_b[y], 0.0) for y in spare_b}
                     for c in short}
     trial_cap = {c: {y: used_t[c].get(y, 0.0) + max(spare_t[y], 0.0) for y in spare_t}
@@ -189,8 +179,8 @@ def _improve(runner, inp, data, cities, plans, budget, cap, wanted_capex, wanted
     return {"city": best, "gain_cny": gains[best], "tried": sorted(short)}
 
 
-def _network_result(inp, cities, plans, budget, cap, bound, city_bound, lp_bound, history,
-                    solves, seconds, options) -> tuple[dict, dict[str, pd.DataFrame]]:
+def _network_result(inp, cities, plans, budget, cap, bound, history, solves, seconds,
+                    options) -> tuple[dict, dict[str, pd.DataFrame]]:
     tables = {}
     for name in plans[cities[0]].tables:
         frames = [plans[c].tables[name] for c in cities]
@@ -203,7 +193,7 @@ def _network_result(inp, cities, plans, budget, cap, bound, city_bound, lp_bound
     tables["compliance"] = compliance(tables, inp)
     npv = sum(plans[c].summary["objective_npv_cny"] for c in cities)
     # a bound above the plan is solver tolerance, not a negative gap
-    gap = max(npv - bound, 0.0) / max(abs(npv), 1.0) if bound != float("-inf") else None
+    gap = max(npv - bound, 0.0) / max(abs(npv), 1.0) if bound is not None else None
     summary = {
         "case": inp.name,
         "status": "optimal" if gap is not None and gap <= options.mip_gap else "time_limit",
@@ -212,8 +202,7 @@ def _network_result(inp, cities, plans, budget, cap, bound, city_bound, lp_bound
         "solve_seconds": round(seconds, 3),
         "method": f"decomposed by city: {len(cities)} cities, {solves} city solves",
         "decomposition": {
-            "bound_from_cities_cny": city_bound, "bound_from_lp_relaxation_cny": lp_bound,
-            "improvements": history,
+            "bound": "the network's LP relaxation", "improvements": history,
             "cities": {c: {"status": plans[c].status,
                            "objective_npv_cny": plans[c].summary["objective_npv_cny"],
                            "mip_gap": plans[c].summary["mip_gap"],

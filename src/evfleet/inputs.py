@@ -138,7 +138,7 @@ class Inputs:
 
     # --- diagnosis -----------------------------------------------------------------------------
     slack_groups: frozenset[str] = frozenset()  # slack components to add (objective.SLACKS keys)
-    decompose: str | None = None  # "city": solve city by city (decompose.py); not a model input
+    strategy: str = "direct"  # how the case asks to be solved (solve.SolveOptions.strategy)
     slack_penalty: dict[str, float] = field(default_factory=dict)
 
 
@@ -453,7 +453,7 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
         min_ev_share=case.min_ev_share_of_purchases,
         pilot_ev_share=policy.pilot_ev_share_of_purchases,
         pilot_chargers_per_ev=policy.pilot_chargers_per_ev,
-        decompose=case.decompose,
+        strategy=case.strategy,
     )
 
 

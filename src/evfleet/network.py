@@ -85,9 +85,9 @@ def _depot(arch: Archetype, depot_id: str, city: str, start_year: int, rng) -> d
 def network_case(name: str, cities: tuple[str, ...] = PILOT_CITIES, stations_per_city: int = 3,
                  centres_per_city: int = 1, hubs: int = 0, start_year: int = 2025,
                  end_year: int = 2035, seed: int = 15, budget_share: float = 0.25,
-                 cap_end_share: float = 0.7, decompose: str | None = None) -> dict:
+                 cap_end_share: float = 0.7, strategy: str | None = None) -> dict:
     """A company's network across `cities` as case data, with shared budget and carbon cap
-    (and `decompose: city` when given: networks too large to solve whole)."""
+    (and a solve `strategy` when given: `lp-fix` for networks HiGHS cannot solve directly)."""
     rng = np.random.default_rng(seed)
     depots = []
     for city in cities:
@@ -108,7 +108,7 @@ def network_case(name: str, cities: tuple[str, ...] = PILOT_CITIES, stations_per
         "carbon_cap_t": {start_year: float(cap_start),
                          end_year: float(math.ceil(cap_start * cap_end_share))},
         "min_ev_share_of_purchases": 0.8, "demand_charge_exempt_until": start_year,
-        **({"decompose": decompose} if decompose else {}),
+        **({"strategy": strategy} if strategy else {}),
         "depots": depots,
     }
 

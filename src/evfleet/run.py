@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +91,7 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
                "solve_seconds": round(outcome.solve_seconds, 3),
                "pyomo_build_seconds": round(build, 3),
                "handoff_seconds": round(handoff, 3), "model_reused": reused,
+               "strategy": options.strategy,
                "model": model_size(model.m)}
     if not outcome.has_plan:
         if outcome.status != "infeasible":
@@ -131,9 +131,8 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
     case_text = case_record(doc)
-    if decompose is None and inp.decompose == "city":  # the case asks for it
-        decompose = DecomposeOptions(solve=dataclasses.replace(options, threads=1),
-                                     workers=os.cpu_count() or 1)
+    if options.strategy == "direct" and inp.strategy != "direct":  # the case asks for it
+        options = dataclasses.replace(options, strategy=inp.strategy)
     try:
         if decompose is not None and len(set(inp.depot_city.values())) > 1:
             summary, tables = solve_decomposed(inp, doc.data, Path(case_path), decompose)

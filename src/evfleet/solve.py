@@ -28,6 +28,7 @@ INFEASIBLE = {MS.kInfeasible, MS.kUnboundedOrInfeasible}
 LIMITS = {MS.kTimeLimit, MS.kIterationLimit, MS.kSolutionLimit, MS.kMemoryLimit}
 INTERRUPTED = {MS.kInterrupt, MS.kHighsInterrupt}
 FEASIBLE = 2  # HiGHS primal_solution_status: a feasible solution is available
+LP_INTEGRAL_TOLERANCE = 1e-6  # an LP value this close to an integer is fixed by LP-and-fix
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class SolveOptions:
     mip_gap: float = 5e-3  # relative; tests use 0
     threads: int | None = None
     log_file: Path | None = None  # HiGHS's own log, for diagnosis and tests
+    strategy: str = "direct"  # direct | lp-fix (HighsModel.solve_lp_fix)
 
 
 @dataclass(frozen=True)
@@ -177,18 +179,31 @@ class HighsModel:
 
         Ctrl-C stops HiGHS cleanly and raises KeyboardInterrupt with nothing loaded.
         """
-        h, m = self.h, self.m
+        h = self.h
         if self._last_outcome is not None:  # nothing changed since: the same answer, loaded
             return dataclasses.replace(self._last_outcome, solve_seconds=0.0)
         if warm_start and self._last_solution is not None:
             h.setSolution(self._last_solution)
         start = time.perf_counter()
-        h.HandleKeyboardInterrupt = True
-        h.solve()
-        seconds = time.perf_counter() - start
-        status_code = h.getModelStatus()
+        if self._options.strategy == "lp-fix" and self.is_mip:
+            self._last_outcome = self.solve_lp_fix()
+            return self._last_outcome
+        status_code = self._run()
+        self._last_outcome = self._outcome(status_code, time.perf_counter() - start)
+        return self._last_outcome
+
+    def _run(self) -> highspy.HighsModelStatus:
+        self.h.HandleKeyboardInterrupt = True
+        self.h.solve()
+        status_code = self.h.getModelStatus()
         if status_code in INTERRUPTED:
             raise KeyboardInterrupt
+        return status_code
+
+    def _outcome(self, status_code, seconds: float, lp_bound: float | None = None) -> SolveOutcome:
+        """Map HiGHS's verdict; load the plan into the Pyomo variables when there is one.
+        `lp_bound` (scaled objective units): a bound proved before this run (solve_lp_fix)."""
+        h, m = self.h, self.m
         info = h.getInfo()
         scale = pyo.value(m.objective_scale_cny)
         has_plan = (status_code == MS.kModelEmpty
@@ -201,22 +216,66 @@ class HighsModel:
                 integral = (var.is_integer() or var.is_binary()) and not self.relaxed
                 var.set_value(round(value) if integral else value, skip_validation=True)
             objective = pyo.value(m.objective) * scale
-            if self.is_mip and math.isfinite(info.mip_dual_bound):
+            if lp_bound is not None:
+                bound = lp_bound * scale
+                gap = max(objective - bound, 0.0) / max(abs(objective), 1.0)
+            elif self.is_mip and math.isfinite(info.mip_dual_bound):
                 bound = info.mip_dual_bound * scale
                 gap = abs(objective - bound) / max(abs(objective), 1.0)
             elif status_code == MS.kOptimal:
                 bound, gap = objective, 0.0
-        if status_code in (MS.kOptimal, MS.kModelEmpty):
+        if status_code in (MS.kOptimal, MS.kModelEmpty) and (gap is None or lp_bound is None
+                                                             or gap <= self._options.mip_gap):
             status = "optimal"
         elif status_code in INFEASIBLE:
             status = "infeasible"
-        elif status_code in LIMITS:
-            status = "time_limit"
+        elif status_code in LIMITS or has_plan:
+            status = "time_limit"  # a plan, not proven within the gap
         else:
             status = "error"
-        self._last_outcome = SolveOutcome(status, has_plan, objective, bound, gap, seconds,
-                                          h.modelStatusToString(status_code), self.handoff_seconds)
-        return self._last_outcome
+        return SolveOutcome(status, has_plan, objective, bound, gap, seconds,
+                            h.modelStatusToString(status_code), self.handoff_seconds)
+
+    def solve_lp_fix(self) -> SolveOutcome:
+        r"""LP-and-fix, for models whose MIP HiGHS cannot find a first plan for in time (the
+        60-depot pilot): solve the LP relaxation (its optimum z_LP bounds the NPV from below),
+        fix every integer column the LP left integral (|x_j - round(x_j)| <= 1e-6) at that
+        value, and solve the remaining, much smaller MIP. Its plan is a plan of the whole model;
+        the gap reported is (NPV - z_LP) / NPV. The columns are freed again afterwards.
+        """
+        h, start = self.h, time.perf_counter()
+        integer = np.array([i for i, v in enumerate(self.cols) if v.is_integer() or v.is_binary()],
+                           dtype=np.int32)
+        kinds = [highspy.HighsVarType.kContinuous] * len(integer)
+        h.changeColsIntegrality(len(integer), integer, np.array(kinds))
+        try:
+            lp_status = self._run()
+        finally:
+            h.changeColsIntegrality(len(integer), integer,
+                                    np.array([highspy.HighsVarType.kInteger] * len(integer)))
+        if lp_status != MS.kOptimal:  # infeasible, or out of time before the relaxation ended
+            return self._outcome(lp_status, time.perf_counter() - start)
+        lp_objective = h.getInfo().objective_function_value
+        x = np.asarray(h.getSolution().col_value)[integer]
+        fixed = integer[np.abs(x - np.round(x)) <= LP_INTEGRAL_TOLERANCE]
+        values = np.round(np.asarray(h.getSolution().col_value)[fixed])
+        limit = self._options.time_limit_s
+        if limit is not None:
+            h.setOptionValue("time_limit", max(limit - (time.perf_counter() - start), 1.0))
+        lower = np.array(self.lp.col_lower_, dtype=float)[fixed]
+        upper = np.array(self.lp.col_upper_, dtype=float)[fixed]
+        h.changeColsBounds(len(fixed), fixed, values, values)
+        try:
+            status = self._run()
+            outcome = self._outcome(status, time.perf_counter() - start, lp_objective)
+        finally:
+            h.changeColsBounds(len(fixed), fixed, lower, upper)
+            if limit is not None:
+                h.setOptionValue("time_limit", float(limit))
+        if outcome.status == "infeasible":  # the fixing, not the model: say so
+            return dataclasses.replace(outcome, status="error", message="LP-and-fix: no plan "
+                                       f"with the {len(fixed)} integers the LP left integral fixed")
+        return outcome
 
 
 def run_highs(m: pyo.ConcreteModel, options: SolveOptions) -> SolveOutcome:

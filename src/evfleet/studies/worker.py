@@ -56,21 +56,29 @@ def _inputs(task: Task):
     return inp
 
 
-def relaxation_bound(task: Task) -> Outcome:
-    """The LP relaxation of the task's case: its optimum is a lower bound on the NPV."""
+def network_plan(task: Task) -> Outcome:
+    """The task's case by LP-and-fix (solve.HighsModel.solve_lp_fix): the LP bound, and each
+    depot's yearly capital spend and emissions in the plan found (decompose.py)."""
+    import dataclasses
+
     from evfleet.formulation import build_model
+    from evfleet.results.extract import depot_capex_emissions
     from evfleet.solve import HighsModel
 
     start = time.perf_counter()
     try:
-        highs = HighsModel(build_model(_inputs(task)), task.options, relax=True)
+        inp = _inputs(task)
+        highs = HighsModel(build_model(inp), dataclasses.replace(task.options, strategy="lp-fix"))
         outcome = highs.solve()
-    except Exception as exc:  # noqa: BLE001 - no bound is an answer, not a crash
+        split = depot_capex_emissions(highs.m, inp) if outcome.has_plan else None
+    except Exception as exc:  # noqa: BLE001 - no plan is an answer, not a crash
         return Outcome(task.variant, "error", reason=f"{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - start)
-    summary = {"status": outcome.status, "bound_npv_cny": outcome.objective_cny
-               if outcome.status == "optimal" else None, "solve_seconds": outcome.solve_seconds}
-    return Outcome(task.variant, outcome.status, summary, seconds=time.perf_counter() - start)
+    summary = {"status": outcome.status, "objective_npv_cny": outcome.objective_cny,
+               "bound_npv_cny": outcome.bound_cny, "solve_seconds": outcome.solve_seconds,
+               "by_depot": split}
+    return Outcome(task.variant, outcome.status, summary, reason=outcome.message,
+                   seconds=time.perf_counter() - start)
 
 
 def solve_variant(task: Task) -> Outcome:
