@@ -105,7 +105,7 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
         click.echo("--out takes one case; with several, each goes to runs/<case name>/", err=True)
         sys.exit(EXIT_BAD_INPUT)
     options = SolveOptions(time_limit_s=time_limit, mip_gap=gap, threads=threads,
-                           strategy=strategy or "direct")
+                           strategy=strategy)
     split = None
     if decompose is not None:
         import os
@@ -113,7 +113,7 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
         from evfleet.decompose import DecomposeOptions
 
         split = DecomposeOptions(solve=SolveOptions(time_limit_s=time_limit, mip_gap=gap,
-                                                    threads=1, strategy=strategy or "direct"),
+                                                    threads=1, strategy=strategy),
                                  workers=workers or os.cpu_count() or 1, scheduler=scheduler)
     worst = EXIT_PLAN
     try:

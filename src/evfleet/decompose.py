@@ -156,13 +156,12 @@ def _improve(runner, inp, data, cities, plans, budget, cap, share):
     spare = any(v > 1.0 for v in spare_b.values()) or any(v > 1e-3 for v in spare_t.values())
     if not spare:
         return None
-    short = list(cities)
     trial_budget = {c: {y: used_capex[c].get(y, 0.0) + max(spare_b[y], 0.0) for y in spare_b}
-                    for c in short}
+                    for c in cities}
     trial_cap = {c: {y: used_t[c].get(y, 0.0) + max(spare_t[y], 0.0) for y in spare_t}
-                 for c in short}
+                 for c in cities}
     jobs = {c: (solve_variant, city_data(data, inp, c, trial_budget[c] or None,
-                                         trial_cap[c] or None, share)) for c in short}
+                                         trial_cap[c] or None, share)) for c in cities}
     trials = runner.run(jobs)
     gains = {c: plans[c].summary["objective_npv_cny"] - t.summary["objective_npv_cny"]
              for c, t in trials.items() if t.status in PLANNED}
@@ -176,7 +175,7 @@ def _improve(runner, inp, data, cities, plans, budget, cap, share):
             budget[c] = dict(used_capex[c]) if inp.budget_cny else {}
             cap[c] = dict(used_t[c]) if inp.carbon_cap_t else {}
     budget[best], cap[best] = trial_budget[best], trial_cap[best]
-    return {"city": best, "gain_cny": gains[best], "tried": sorted(short)}
+    return {"city": best, "gain_cny": gains[best], "tried": len(trials)}
 
 
 def _network_result(inp, cities, plans, budget, cap, bound, history, solves, seconds,

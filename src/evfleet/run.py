@@ -80,6 +80,8 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
     only in its budget or carbon cap (studies/reuse.py). `explain` names the conflicting targets of
     an infeasible case (several extra solves).
     """
+    if options.strategy is None:  # the case's own choice
+        options = dataclasses.replace(options, strategy=inp.strategy)
     cache = cache if cache is not None else ModelCache()
     model, reused = cache.get("plan", inp, options)
     outcome = model.solve(options, warm_start=warm_start)
@@ -131,8 +133,6 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
     case_text = case_record(doc)
-    if options.strategy == "direct" and inp.strategy != "direct":  # the case asks for it
-        options = dataclasses.replace(options, strategy=inp.strategy)
     try:
         if decompose is not None and len(set(inp.depot_city.values())) > 1:
             summary, tables = solve_decomposed(inp, doc.data, Path(case_path), decompose)

@@ -39,7 +39,7 @@ class SolveOptions:
     mip_gap: float = 5e-3  # relative; tests use 0
     threads: int | None = None
     log_file: Path | None = None  # HiGHS's own log, for diagnosis and tests
-    strategy: str = "direct"  # direct | lp-fix (HighsModel.solve_lp_fix)
+    strategy: str | None = None  # direct | lp-fix (HighsModel.solve_lp_fix); None: the case's
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,6 @@ Two vans: all diesel 2,000 + 7,300 p; one of each 3,830 + 3,650 p (capex 3,100);
 """
 
 import json
-import math
-import os
 import signal
 import subprocess
 import sys
