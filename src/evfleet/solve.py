@@ -118,14 +118,10 @@ class HighsModel:
     HiGHS model already loaded instead of rebuilding and handing over the whole model.
     """
 
-    def __init__(self, m: pyo.ConcreteModel, options: SolveOptions, relax: bool = False):
-        """`relax`: drop integrality (the LP relaxation, a lower bound on the NPV)."""
+    def __init__(self, m: pyo.ConcreteModel, options: SolveOptions):
         start = time.perf_counter()
         self.m = m
         self.lp, self.cols, self.rows = to_highs(m)
-        self.relaxed = relax
-        if relax:
-            self.lp.integrality_ = []
         self.h = _new_highs()
         self.h.passModel(self.lp)
         self._last_outcome: SolveOutcome | None = None
@@ -213,8 +209,8 @@ class HighsModel:
             solution = h.getSolution()
             self._last_solution = solution
             for var, value in zip(self.cols, solution.col_value):
-                integral = (var.is_integer() or var.is_binary()) and not self.relaxed
-                var.set_value(round(value) if integral else value, skip_validation=True)
+                var.set_value(round(value) if var.is_integer() or var.is_binary() else value,
+                              skip_validation=True)
             objective = pyo.value(m.objective) * scale
             if lp_bound is not None:
                 bound = lp_bound * scale

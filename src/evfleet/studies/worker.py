@@ -4,6 +4,7 @@ so a Dask cluster needs no shared disk. Every failure comes back as an outcome w
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -15,8 +16,10 @@ from evfleet.case.schema import Case
 from evfleet.catalog.load import load_catalog
 from evfleet.checks import check_case
 from evfleet.errors import InputError, NoPlanError
+from evfleet.formulation import build_model
 from evfleet.inputs import resolve
-from evfleet.solve import SolveOptions
+from evfleet.results.extract import depot_capex_emissions
+from evfleet.solve import HighsModel, SolveOptions
 from evfleet.studies.reuse import ModelCache
 
 CACHE = ModelCache()  # one per worker process (and thread): the model of its last variant
@@ -59,12 +62,6 @@ def _inputs(task: Task):
 def network_plan(task: Task) -> Outcome:
     """The task's case by LP-and-fix (solve.HighsModel.solve_lp_fix): the LP bound, and each
     depot's yearly capital spend and emissions in the plan found (decompose.py)."""
-    import dataclasses
-
-    from evfleet.formulation import build_model
-    from evfleet.results.extract import depot_capex_emissions
-    from evfleet.solve import HighsModel
-
     start = time.perf_counter()
     try:
         inp = _inputs(task)
