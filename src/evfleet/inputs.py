@@ -15,6 +15,7 @@ import difflib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -140,6 +141,19 @@ class Inputs:
     slack_groups: frozenset[str] = frozenset()  # slack components to add (objective.SLACKS keys)
     strategy: str = "direct"  # how the case asks to be solved (solve.SolveOptions.strategy)
     slack_penalty: dict[str, float] = field(default_factory=dict)
+
+    # Depot subsets as sets, for the hourly rules' membership tests (computed once, not fields).
+    @cached_property
+    def ev_depot_set(self) -> frozenset[str]:
+        return frozenset(self.ev_depots)
+
+    @cached_property
+    def pv_depot_set(self) -> frozenset[str]:
+        return frozenset(self.pv_depots)
+
+    @cached_property
+    def storage_depot_set(self) -> frozenset[str]:
+        return frozenset(self.storage_depots)
 
 
 

@@ -23,6 +23,14 @@ def add_charging(m: pyo.ConcreteModel, inp: Inputs) -> None:
         m.CHARGER_ADDS, doc="chargers in service [count]",
         rule=lambda m, d, q, y: inp.charger_existing.get((d, q, y), 0)
         + pyo.quicksum(m.chargers_added[d, q, c] for c in alive[d, q, y]))
+    m.charger_kw = pyo.Var(m.EV_DEPOT_YEARS, within=pyo.NonNegativeReals,
+                           doc="power of the chargers in service [kW]")
+    m.charger_kw_def = pyo.Constraint(m.EV_DEPOT_YEARS, rule=charger_kw_def_rule,
+                                      doc="charger power in service, defined once per depot-year")
+    m.ev_intake_kw = pyo.Var(m.EV_DEPOT_YEARS, within=pyo.NonNegativeReals,
+                             doc="charging power the electric fleet can take, all plugged in [kW]")
+    m.ev_intake_kw_def = pyo.Constraint(m.EV_DEPOT_YEARS, rule=ev_intake_kw_def_rule,
+                                        doc="fleet intake power, defined once per depot-year")
     m.charge_kw = pyo.Var(m.EV_DEPOT_HOURS, within=pyo.NonNegativeReals,
                           doc="fleet charging power at the depot [kW]")
 
@@ -61,6 +69,31 @@ def chargers_enough_rule(m, d, y):
                                             for q in inp.charger_models)
 
 
+def charger_kw_def_rule(m, d, y):
+    r"""Power of the chargers in service, a state variable so that each hourly row has one term
+    for it instead of the sum over models and installation years.
+
+    .. math:: P^{chg}_{dy} = \sum_q P_q \, x_{dqy}
+
+    Units: kW.
+    """
+    inp = m.inp
+    return m.charger_kw[d, y] == pyo.quicksum(inp.charger_power_kw[q] * m.chargers_count[d, q, y]
+                                              for q in inp.charger_models)
+
+
+def ev_intake_kw_def_rule(m, d, y):
+    r"""What the depot's electric fleet can take when every vehicle is plugged in.
+
+    .. math:: I_{dy} = \sum_{k,j \in EV,c} \bar P_j\, n_{dkjcy}
+
+    P-bar: the model's max_charge_kw. Units: kW.
+    """
+    inp = m.inp
+    return m.ev_intake_kw[d, y] == pyo.quicksum(inp.max_charge_kw[t[2]] * m.vehicles_count[t]
+                                                for t in inp.ev_cohort_years_by_depot.get((d, y), ()))
+
+
 def charge_energy_rule(m, d, y, r):
     r"""Each representative day, the depot delivers its electric fleet's charging need.
 
@@ -78,26 +111,21 @@ def charge_energy_rule(m, d, y, r):
 def charger_power_rule(m, d, y, r, h):
     r"""Charging power never exceeds the power of the chargers in service.
 
-    .. math:: p^{ch}_{dyrh} \le \sum_q P_q \, x_{dqy}
+    .. math:: p^{ch}_{dyrh} \le P^{chg}_{dy}
 
     Units: kW.
     """
-    inp = m.inp
-    return m.charge_kw[d, y, r, h] <= pyo.quicksum(inp.charger_power_kw[q] * m.chargers_count[d, q, y]
-                                                   for q in inp.charger_models)
+    return m.charge_kw[d, y, r, h] <= m.charger_kw[d, y]
 
 
 def vehicle_intake_rule(m, d, y, r, h):
     r"""Charging power never exceeds what the vehicles plugged in at that hour can take.
 
-    .. math:: p^{ch}_{dyrh} \le \pi_{drh} \sum_{k,j \in EV,c} \bar P_j\, n_{dkjcy}
+    .. math:: p^{ch}_{dyrh} \le \pi_{drh}\, I_{dy}
 
-    pi: share of the fleet plugged in; P-bar: the model's max_charge_kw. Units: kW.
+    pi: share of the fleet plugged in. Units: kW.
     """
-    inp = m.inp
-    share = inp.plugged_share[d, r, h]
+    share = m.inp.plugged_share[d, r, h]
     if share <= 0:
         return m.charge_kw[d, y, r, h] <= 0
-    return m.charge_kw[d, y, r, h] <= share * pyo.quicksum(
-        inp.max_charge_kw[t[2]] * m.vehicles_count[t]
-        for t in inp.ev_cohort_years_by_depot.get((d, y), ()))
+    return m.charge_kw[d, y, r, h] <= share * m.ev_intake_kw[d, y]

@@ -20,10 +20,14 @@ def add_grid(m: pyo.ConcreteModel, inp: Inputs) -> None:
                            bounds=lambda m, d, y: (0, span[d]), doc="grid connection added [kW]")
     m.upgrade_built = pyo.Var(m.UPGRADE_YEARS, within=pyo.Binary,
                               doc="1 in a year the connection is upgraded [-]")
+    m.upgraded_kw = pyo.Var(m.UPGRADE_YEARS, within=pyo.NonNegativeReals,
+                            bounds=lambda m, d, y: (0, span[d]),
+                            doc="connection added by upgrades up to year y [kW]")
+    m.upgraded_kw_def = pyo.Constraint(m.UPGRADE_YEARS, rule=upgraded_kw_def_rule,
+                                       doc="connection added: the upgrades built so far")
     m.connection_kw = pyo.Expression(m.DEPOT_YEARS, doc="grid connection limit [kW]",
-                                     rule=lambda m, d, y: inp.grid_kw[d] + pyo.quicksum(
-                                         m.upgrade_kw[d, c] for c in inp.years
-                                         if c <= y and d in span))
+                                     rule=lambda m, d, y: inp.grid_kw[d] + (
+                                         m.upgraded_kw[d, y] if d in span else 0))
     m.UPGRADE_DEPOTS = pyo.Set(initialize=inp.upgrade_depots, ordered=True,
                                doc="depots that may upgrade their connection")
     m.upgrade_needs_build = pyo.Constraint(m.UPGRADE_YEARS, rule=upgrade_needs_build_rule,
@@ -61,16 +65,25 @@ def site_balance_rule(m, d, y, r, h):
     Units: kW.
     """
     inp = m.inp
-    supply = m.grid_import_kw[d, y, r, h]
-    use = inp.building_load_kw[d, r, h]
-    if (d, y, r, h) in m.PV_HOURS:
-        supply += m.pv_used_kw[d, y, r, h]
-    if (d, y, r, h) in m.STORAGE_HOURS:
-        supply += m.storage_discharge_kw[d, y, r, h]
-        use += m.storage_charge_kw[d, y, r, h]
-    if (d, y, r, h) in m.EV_DEPOT_HOURS:
-        use += m.charge_kw[d, y, r, h]
-    return supply == use
+    supply = [m.grid_import_kw[d, y, r, h]]
+    use = [m.charge_kw[d, y, r, h]] if d in inp.ev_depot_set else []
+    if d in inp.pv_depot_set:
+        supply.append(m.pv_used_kw[d, y, r, h])
+    if d in inp.storage_depot_set:
+        supply.append(m.storage_discharge_kw[d, y, r, h])
+        use.append(m.storage_charge_kw[d, y, r, h])
+    return pyo.quicksum(supply) - pyo.quicksum(use) == inp.building_load_kw[d, r, h]
+
+
+def upgraded_kw_def_rule(m, d, y):
+    r"""Connection added by the upgrades built up to year y, a state variable so that each hourly
+    row has one term for it.
+
+    .. math:: U_{dy} = \sum_{y' \le y} a^{grid}_{dy'}
+
+    Units: kW.
+    """
+    return m.upgraded_kw[d, y] == pyo.quicksum(m.upgrade_kw[d, c] for c in m.inp.years if c <= y)
 
 
 def upgrade_needs_build_rule(m, d, y):
@@ -97,7 +110,7 @@ def upgrade_limit_rule(m, d):
 def grid_limit_rule(m, d, y, r, h):
     r"""Grid import within the connection in service that year.
 
-    .. math:: g_{dyrh} \le G_d + \sum_{y' \le y} a^{grid}_{dy'} + s^{grid}_{dy}
+    .. math:: g_{dyrh} \le G_d + U_{dy} + s^{grid}_{dy}
 
     Units: kW. s only when diagnosing.
     """
@@ -118,7 +131,7 @@ def peak_def_rule(m, d, y, r, h):
 def two_part_rule_rule(m, d, y):
     r"""A connection above the two-part threshold puts the depot on the two-part tariff.
 
-    .. math:: G_d + \sum_{y' \le y} a^{grid}_{dy'} \le T + (\bar G_d - T)\, w_{dy}
+    .. math:: G_d + U_{dy} \le T + (\bar G_d - T)\, w_{dy}
 
     T: two_part_tariff_threshold_kva (power factor 1 assumed); a connection of exactly T counts
     as single-part. Units: kW.
@@ -147,13 +160,13 @@ def _add_grid_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
 
     def export(m, y):
         return pyo.quicksum(w[r] * inp.feed_in_cny_per_kwh[d] * m.export_kw[d, y, r, h]
-                            for (d, yy, r, h) in m.EXPORT_HOURS if yy == y)
+                            for d in inp.export_depots for r in inp.days for h in inp.hours)
 
     def demand(m, y):
         return pyo.quicksum(
-            inp.demand_cny_per_kw_year[d, yy] * (m.peak_kw[d, yy] if (d, yy) in inp.two_part_fixed
-                                                 else m.billed_peak_kw[d, yy])
-            for (d, yy) in m.DEMAND_YEARS if yy == y)
+            inp.demand_cny_per_kw_year[d, y] * (m.peak_kw[d, y] if (d, y) in inp.two_part_fixed
+                                                else m.billed_peak_kw[d, y])
+            for d in inp.depots if (d, y) in inp.demand_cny_per_kw_year)
 
     def grid_capex(m, y):
         return pyo.quicksum(inp.upgrade_cost_cny_per_kw[d] * m.upgrade_kw[d, y]

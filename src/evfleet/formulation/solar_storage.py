@@ -18,9 +18,9 @@ def _add_solar(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.pv_added_kw = pyo.Var(m.PV_YEARS, within=pyo.NonNegativeReals,
                             bounds=lambda m, d, y: (0, inp.pv_roof_kw[d]), doc="PV added [kW]")
     m.pv_first = pyo.Var(m.PV_FIRST, within=pyo.Binary, doc="1 in the year PV is first built [-]")
-    m.pv_kw = pyo.Expression(m.PV_YEARS, doc="PV in service [kW]", rule=lambda m, d, y: (
-        inp.pv_existing_kw[d] + pyo.quicksum(m.pv_added_kw[d, c] for c in inp.years
-                                             if c <= y < c + inp.pv_life)))
+    m.pv_kw = pyo.Var(m.PV_YEARS, within=pyo.NonNegativeReals, doc="PV in service [kW]")
+    m.pv_kw_def = pyo.Constraint(m.PV_YEARS, rule=pv_kw_def_rule,
+                                 doc="PV in service: existing plus additions still in their life")
     m.roof_limit = pyo.Constraint(m.PV_YEARS, rule=roof_limit_rule, doc="PV within the usable roof")
     m.PV_FIRST_DEPOTS = pyo.Set(initialize=sorted({d for d, _ in m.PV_FIRST}), ordered=True,
                                 doc="depots without PV at start_year")
@@ -44,6 +44,18 @@ def _add_solar(m: pyo.ConcreteModel, inp: Inputs) -> None:
         left[y] * (inp.pv_capex_cny_per_kw[y] * m.pv_added_kw[d, y]
                    + (inp.pv_fixed_cny * m.pv_first[d, y] if (d, y) in m.PV_FIRST else 0))
         for (d, y) in m.PV_YEARS if left[y] > 0))
+
+
+def pv_kw_def_rule(m, d, y):
+    r"""PV in service, a state variable so that each hourly row has one term for it.
+
+    .. math:: \mathit{PV}_{dy} = \mathit{PV}^0_d + \sum_{y - L < c \le y} a^{pv}_{dc}
+
+    L: PV life in years. Units: kW.
+    """
+    inp = m.inp
+    return m.pv_kw[d, y] - pyo.quicksum(m.pv_added_kw[d, c] for c in inp.years
+                                        if c <= y < c + inp.pv_life) == inp.pv_existing_kw[d]
 
 
 def roof_limit_rule(m, d, y):
@@ -92,10 +104,10 @@ def _add_storage(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.storage_added_kwh = pyo.Var(m.STORAGE_YEARS, within=pyo.NonNegativeReals,
                                   bounds=lambda m, d, y: (0, inp.storage_max_kwh[d]),
                                   doc="storage added [kWh]")
-    m.storage_kwh = pyo.Expression(m.STORAGE_YEARS, doc="storage in service [kWh]",
-                                   rule=lambda m, d, y: pyo.quicksum(
-                                       m.storage_added_kwh[d, c] for c in inp.years
-                                       if c <= y < c + inp.storage_life))
+    m.storage_kwh = pyo.Var(m.STORAGE_YEARS, within=pyo.NonNegativeReals,
+                            doc="storage in service [kWh]")
+    m.storage_kwh_def = pyo.Constraint(m.STORAGE_YEARS, rule=storage_kwh_def_rule,
+                                       doc="storage in service: additions still in their life")
     m.storage_limit = pyo.Constraint(m.STORAGE_YEARS, rule=storage_limit_rule,
                                      doc="storage within the depot's allowed size")
     m.storage_charge_kw = pyo.Var(m.STORAGE_HOURS, within=pyo.NonNegativeReals,
@@ -126,6 +138,18 @@ def _add_storage(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                                 left[y] * inp.storage_capex_cny_per_kwh[y]
                                                 * m.storage_added_kwh[d, y]
                                                 for (d, y) in m.STORAGE_YEARS if left[y] > 0))
+
+
+def storage_kwh_def_rule(m, d, y):
+    r"""Storage in service, a state variable so that each hourly row has one term for it.
+
+    .. math:: S_{dy} = \sum_{y - L < c \le y} a^{sto}_{dc}
+
+    L: storage life in years. Units: kWh.
+    """
+    inp = m.inp
+    return m.storage_kwh[d, y] == pyo.quicksum(m.storage_added_kwh[d, c] for c in inp.years
+                                               if c <= y < c + inp.storage_life)
 
 
 def storage_limit_rule(m, d, y):
