@@ -269,7 +269,7 @@ def _in_service(life: int, inp: Inputs) -> np.ndarray:
 
 def _charging(mx: Matrix, ledger: Ledger, inp: Inputs, fleet: Fleet) -> Hourly:
     evd, years, qs = inp.ev_depots, inp.years, inp.charger_models
-    Y, R, H = len(years), len(inp.days), len(inp.hours)
+    Y, R = len(years), len(inp.days)
     added = mx.cols("chargers_added", [(d, q, y) for d in evd for q in qs for y in years],
                     0.0, INF, True).reshape(len(evd), len(qs), Y)
     dy = [(d, y) for d in evd for y in years]

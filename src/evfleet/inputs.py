@@ -314,11 +314,14 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
                   for (d, k, j, c) in cohorts_sorted}
 
     run_cost, fuel_t, charge_day = {}, {}, {}
+    models_of_duty = defaultdict(set)  # (d, k) -> vehicle models its cohorts use
+    for (d, k, j, c) in cohorts_sorted:
+        models_of_duty[d, k].add(j)
     for (d, k) in duties:
         duty = duty_of[d, k]
         city = catalog.cities[depot_city[d]]
         km_year = duty.daily_km * duty.days_per_year
-        for j in {t[2] for t in cohorts_sorted if t[:2] == (d, k)}:
+        for j in sorted(models_of_duty[d, k]):
             v = vehicles[j]
             if v.energy == "electricity":
                 charge_day[d, k, j] = (duty.daily_km * v.kwh_per_100km / 100.0
@@ -410,9 +413,7 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
         ev_cohort_years_by_depot=_group(
             [t for t in cohort_years if vehicles[t[2]].energy == "electricity"], lambda t: (t[0], t[4])),
         initial_count=dict(initial),
-        owned_alive_count={(d, k, y): sum(n for (dd, kk, j, c), n in initial.items()
-                                          if (dd, kk) == (d, k) and c + vehicles[j].life_years > y)
-                           for (d, k) in duties for y in years},
+        owned_alive_count=_owned_alive(initial, duties, years, vehicles),
         buy_cohorts=tuple(sorted(buy_cohorts)), first_year=first_year, exit_year=exit_year,
         buy_price_cny={t: net_price[t[2], t[3]] for t in buy_cohorts},
         resale_value_cny=resale, exit_value_cny=exit_value, run_cost_cny=run_cost,
@@ -469,6 +470,16 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
         pilot_chargers_per_ev=policy.pilot_chargers_per_ev,
         strategy=case.strategy,
     )
+
+
+def _owned_alive(initial: dict, duties, years, vehicles) -> dict[tuple[str, str, int], int]:
+    """(d, k, y) -> vehicles owned at start_year still within their life in year y."""
+    alive = defaultdict(int)
+    for (d, k, j, c), n in initial.items():
+        for y in years:
+            if c + vehicles[j].life_years > y:
+                alive[d, k, y] += n
+    return {(d, k, y): alive[d, k, y] for (d, k) in duties for y in years}
 
 
 def money_scale(prices_cny: list[float]) -> float:

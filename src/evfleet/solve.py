@@ -15,11 +15,12 @@ from pathlib import Path
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from pyomo.common.gc_manager import PauseGC
 
 from evfleet.formulation import build_model
 from evfleet.formulation.objective import SLACKS
 from evfleet.inputs import Inputs
+from evfleet.standard_form import compile_model
 
 log = logging.getLogger(__name__)
 
@@ -56,40 +57,55 @@ class SolveOutcome:
     handoff_seconds: float = 0.0
 
 
-def to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list, list]:
-    """The model as a HiGHS LP/MIP, through Pyomo's linear standard-form compiler.
+def to_highs(m: pyo.ConcreteModel, compile=compile_model) -> tuple[highspy.HighsLp, list, list]:
+    """The model as a HiGHS LP/MIP, through evfleet's standard-form reader (standard_form.py;
+    `compile=standard_form.pyomo_compile` takes Pyomo's own compiler, the same arrays slower).
 
-    Measured fastest of the routes to HiGHS (benchmarks/handoff.py). Rows keep their sense (mixed
-    form); columns keep their Pyomo bounds and integrality. Returns the LP, the Pyomo variables in
-    column order (to load the solution back) and the Pyomo constraints in row order (to name an
-    infeasible subset).
+    Rows keep their sense (mixed form); columns keep their Pyomo bounds and integrality. Returns
+    the LP, the Pyomo variables in column order (to load the solution back) and the Pyomo
+    constraints in row order (to name an infeasible subset).
     """
-    repn = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
-    cols = repn.columns
+    with PauseGC():  # see formulation.build_model
+        return _to_highs(compile(m))
+
+
+def _to_highs(form) -> tuple[highspy.HighsLp, list, list]:
+    cols = form.columns
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(cols), len(repn.rows)
-    if repn.c.shape[0]:
-        lp.col_cost_ = np.asarray(repn.c.toarray()[0], dtype=float)
-        lp.offset_ = float(repn.c_offset[0])
-    else:
-        lp.col_cost_ = np.zeros(len(cols))
-    lp.col_lower_ = np.array([-highspy.kHighsInf if v.lb is None else v.lb for v in cols], dtype=float)
-    lp.col_upper_ = np.array([highspy.kHighsInf if v.ub is None else v.ub for v in cols], dtype=float)
-    sense = np.array([mult for _, mult in repn.rows], dtype=int)
-    rhs = np.asarray(repn.rhs, dtype=float)
+    lp.num_col_, lp.num_row_ = len(cols), len(form.rows)
+    lp.col_cost_ = form.c
+    lp.offset_ = form.offset
+    bounds = np.array([v.bounds for v in cols], dtype=float).reshape(len(cols), 2)
+    lp.col_lower_ = np.nan_to_num(bounds[:, 0], nan=-highspy.kHighsInf)
+    lp.col_upper_ = np.nan_to_num(bounds[:, 1], nan=highspy.kHighsInf)
+    sense = np.array([mult for _, mult in form.rows], dtype=int)
+    rhs = form.rhs
     lp.row_lower_ = np.where(sense >= 0, np.where(sense == 0, rhs, -highspy.kHighsInf), rhs)
     lp.row_upper_ = np.where(sense <= 0, np.where(sense == 0, rhs, highspy.kHighsInf), rhs)
-    a = repn.A.tocsc()
+    a = form.a
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = a.indptr
     lp.a_matrix_.index_ = a.indices
     lp.a_matrix_.value_ = a.data.astype(float)
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(repn.rows)
-    integer = [v.is_integer() or v.is_binary() for v in cols]
-    if any(integer):
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(form.rows)
+    integer = _integrality(cols)
+    if integer.any():
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                            for i in integer]
-    return lp, cols, [con for con, _ in repn.rows]
+    return lp, cols, [con for con, _ in form.rows]
+
+
+def _integrality(cols: list) -> np.ndarray:
+    """True per integer or binary column; asked once per domain, not once per variable."""
+    integer_domain: dict[int, bool] = {}
+    out = np.zeros(len(cols), dtype=bool)
+    for i, v in enumerate(cols):
+        domain = v.domain
+        known = integer_domain.get(id(domain))
+        if known is None:
+            known = integer_domain[id(domain)] = v.is_integer() or v.is_binary()
+        out[i] = known
+    return out
 
 
 def _new_highs() -> highspy.Highs:

@@ -6,6 +6,7 @@ build_model reads only the Inputs object: it never reads files or applies defaul
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from evfleet.formulation.charging import add_charging
 from evfleet.formulation.fleet import add_fleet
@@ -18,14 +19,20 @@ from evfleet.inputs import Inputs
 
 
 def build_model(inp: Inputs) -> pyo.ConcreteModel:
-    """Inputs -> Pyomo model: sets, then each topic, then the objective."""
-    m = pyo.ConcreteModel(name=inp.name)
-    m.inp = inp
-    add_sets(m, inp)
-    add_fleet(m, inp)
-    add_charging(m, inp)
-    add_solar_storage(m, inp)
-    add_grid(m, inp)
-    add_policy(m, inp)
-    add_objective(m, inp)
+    """Inputs -> Pyomo model: sets, then each topic, then the objective.
+
+    Python's cyclic garbage collector is paused meanwhile (Pyomo's PauseGC, as Pyomo's own
+    writers do): the build creates millions of objects and no cycles worth collecting, and each
+    full collection re-scans all of them; on the 15-depot benchmark network this halves the build.
+    """
+    with PauseGC():
+        m = pyo.ConcreteModel(name=inp.name)
+        m.inp = inp
+        add_sets(m, inp)
+        add_fleet(m, inp)
+        add_charging(m, inp)
+        add_solar_storage(m, inp)
+        add_grid(m, inp)
+        add_policy(m, inp)
+        add_objective(m, inp)
     return m
