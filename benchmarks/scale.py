@@ -89,13 +89,10 @@ def route_evfleet(case: Path, out: Path, time_limit: float, fine_time_limit: flo
                   quick: bool) -> dict:
     import dataclasses
 
-    from evfleet.formulation import build_model
-    from evfleet.results.baseline import fix_like_for_like
-    from evfleet.results.extract import extract_tables
-    from evfleet.results.summary import compliance, per_year
-    from evfleet.run import _load, case_record
-    from evfleet.solve import HighsModel, SolveOptions
-    from evfleet.studies.reuse import ReusableModel
+    from evfleet.errors import NoPlanError
+    from evfleet.run import _load, case_record, solve_inputs
+    from evfleet.solve import SolveOptions
+    from evfleet.studies.reuse import ModelCache
     from evfleet.writers.files import write_run
 
     row: dict = {"route": "evfleet"}
@@ -104,53 +101,41 @@ def route_evfleet(case: Path, out: Path, time_limit: float, fine_time_limit: flo
     inp, doc = _load(case)
     row["load_s"] = t()
     options = SolveOptions(mip_gap=0.01, time_limit_s=time_limit, strategy=inp.strategy)
-    t = clock()
-    m = build_model(inp)
-    row["build_s"] = t()
-    t = clock()
-    highs = HighsModel(m, options)
-    row["handoff_s"] = t()
+    cache = ModelCache()  # solve_inputs below finds the model built here and solves it
+    model, _ = cache.get("plan", inp, options)
+    row["build_s"] = round(model.pyomo_build_seconds, 3)
+    row["handoff_s"] = round(model.highs.handoff_seconds, 3)
     row["build_handoff_s"] = round(row["build_s"] + row["handoff_s"], 3)
     row["peak_build_gb"] = round(peak_gb(), 3)
-    lp = highs.lp
+    lp = model.highs.lp
     row.update(rows=lp.num_row_, columns=lp.num_col_, nonzeros=len(lp.a_matrix_.value_),
-               integers=int(sum(v.is_integer() or v.is_binary() for v in highs.cols)))
+               integers=int(sum(v.is_integer() or v.is_binary() for v in model.highs.cols)))
     if quick:
         row["status"] = "built (--quick: no solve)"
         return row
 
-    outcome = highs.solve()
-    row.update(solve_1pct_s=round(outcome.solve_seconds, 3), gap_1pct=outcome.mip_gap,
-               npv_1pct_cny=outcome.objective_cny, lp_bound_cny=outcome.bound_cny,
-               status=outcome.status)
-    if not outcome.has_plan:
-        row["plan_total_s"] = total()
-        row["peak_gb"] = round(peak_gb(), 3)
+    try:
+        summary, tables = solve_inputs(inp, options, cache)  # the plan, extraction, the baseline
+    except NoPlanError as err:
+        row.update(status=f"no plan: {err.status}", plan_total_s=total(), peak_gb=round(peak_gb(), 3))
         return row
-    t = clock()
-    tables = extract_tables(m, inp)
-    tables["compliance"] = compliance(tables, inp)
-    summary = {"case": inp.name, "status": outcome.status, "objective_npv_cny": outcome.objective_cny,
-               "mip_gap": outcome.mip_gap, "per_year": per_year(tables, inp)}
-    extract_s = t()
-    t = clock()
-    base = ReusableModel(inp, options, fix=fix_like_for_like)
-    base_outcome = base.solve(options)
-    row["baseline_s"] = t()
-    summary["baseline"] = {"status": base_outcome.status,
-                           "objective_npv_cny": base_outcome.objective_cny,
-                           "per_year": per_year(extract_tables(base.m, inp), inp)}
-    t = clock()
     write_run(out / f"network-{len(inp.depots)}", summary, tables, case_record(doc))
-    row["extract_write_s"] = round(extract_s + t(), 3)
     row["plan_total_s"] = total()
-    row["highs_s"] = round(outcome.solve_seconds + base_outcome.solve_seconds, 3)
+    baseline, _ = cache.get("baseline", inp, options)
+    baseline_highs_s = baseline.highs.last_outcome.solve_seconds
+    row.update(solve_1pct_s=summary["solve_seconds"], gap_1pct=summary["mip_gap"],
+               npv_1pct_cny=summary["objective_npv_cny"], lp_bound_cny=summary["bound_npv_cny"],
+               status=summary["status"])
+    row["baseline_s"] = round(baseline.pyomo_build_seconds + baseline.highs.handoff_seconds
+                              + baseline_highs_s, 3)
+    row["extract_write_s"] = round(row["plan_total_s"] - row["load_s"] - row["build_handoff_s"]
+                                   - row["solve_1pct_s"] - row["baseline_s"], 3)
+    row["highs_s"] = round(summary["solve_seconds"] + baseline_highs_s, 3)
     row["total_over_highs"] = round(row["plan_total_s"] / row["highs_s"], 3)
-    plan = list(highs.h.getSolution().col_value)
-    del base  # its memory is not the 0.1 % solve's
+    plan = list(model.highs.h.getSolution().col_value)
+    del baseline, cache  # the baseline's memory is not the 0.1 % solve's
 
-    highs.set_options(dataclasses.replace(options, mip_gap=0.001, time_limit_s=fine_time_limit))
-    fine = highs.solve()
+    fine = model.solve(dataclasses.replace(options, mip_gap=0.001, time_limit_s=fine_time_limit))
     row.update(solve_01pct_s=round(fine.solve_seconds, 3), gap_01pct=fine.mip_gap)
     row["peak_gb"] = round(peak_gb(), 3)
     (out / f"network-{len(inp.depots)}.plan.json").write_text(json.dumps(plan))
@@ -223,7 +208,7 @@ def run_child(route: str, case: Path, args, extra: list[str]) -> dict:
            "--out", str(args.out), "--time-limit", str(args.time_limit),
            "--fine-time-limit", str(args.fine_time_limit),
            "--memory-gb", str(args.memory_gb), *extra]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ})
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ}, check=False)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
@@ -247,7 +232,8 @@ def main() -> None:
     ap.add_argument("--memory-gb", type=float, default=20.0)
     ap.add_argument("--quick", action="store_true", help="build and hand off only, no solves")
     ap.add_argument("--child", choices=["evfleet", "direct"], help=argparse.SUPPRESS)
-    ap.add_argument("--case", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--case", type=Path,
+                    help="measure this case file instead of generated networks (--sizes ignored)")
     ap.add_argument("--compare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -257,8 +243,14 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     table = args.out / "scale.csv"
     rows = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        case = write_case(n, args.out)
+    if args.case:
+        from evfleet.run import load_inputs
+
+        todo = [(len(load_inputs(args.case).depots), args.case)]
+    else:
+        todo = [(n, None) for n in (int(s) for s in args.sizes.split(","))]
+    for n, given in todo:
+        case = given or write_case(n, args.out)
         quick = args.quick or n > args.solve_up_to
         ev = run_child("evfleet", case, args, ["--quick"] if quick else [])
         di = run_child("direct", case, args, ["--compare"] if n <= args.compare_up_to else [])

@@ -84,6 +84,6 @@ def test_an_unknown_node_falls_back_to_pyomo(caplog):
 def test_a_row_left_without_variables_and_violated_stays_for_highs_to_refuse():
     m = small_model()
     m.impossible = pyo.Constraint(expr=m.z >= 4)  # 3 >= 4 once z is fixed
-    lp, cols, rows = to_highs(m)
+    lp, _, rows = to_highs(m)
     assert rows[-1] is m.impossible
     assert np.asarray(lp.row_lower_)[-1] == 4 - 3

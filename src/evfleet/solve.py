@@ -151,6 +151,11 @@ class HighsModel:
         self._last_solution = None
         self.handoff_seconds = time.perf_counter() - start
 
+    @property
+    def last_outcome(self) -> SolveOutcome | None:
+        """How the last solve ended (None before the first, or after a change voided it)."""
+        return self._last_outcome
+
     def set_options(self, options: SolveOptions) -> None:
         """Apply the user's options; a change of options voids the remembered answer."""
         if options == self._options:

@@ -22,12 +22,21 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.common.gc_manager import PauseGC
 import scipy.sparse as sp
-from pyomo.core.expr.numeric_expr import (DivisionExpression, LinearExpression,
-                                          MonomialTermExpression, NegationExpression,
-                                          ProductExpression, SumExpression)
-from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression, RangedExpression
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import (
+    DivisionExpression,
+    LinearExpression,
+    MonomialTermExpression,
+    NegationExpression,
+    ProductExpression,
+    SumExpression,
+)
+from pyomo.core.expr.relational_expr import (
+    EqualityExpression,
+    InequalityExpression,
+    RangedExpression,
+)
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
 
