@@ -44,7 +44,7 @@ FIELDS = ["depots", "route", "rows", "columns", "integers", "nonzeros", "load_s"
           "handoff_s", "build_handoff_s", "peak_build_gb", "solve_1pct_s", "gap_1pct",
           "npv_1pct_cny", "lp_bound_cny", "baseline_s", "extract_write_s", "plan_total_s",
           "highs_s", "total_over_highs", "solve_01pct_s", "gap_01pct", "peak_gb", "identical",
-          "objective_at_plan_cny", "status"]
+          "objective_at_plan_cny", "lp_relaxation_s", "lp_objective_cny", "status"]
 
 
 def layout(n: int) -> dict:
@@ -142,7 +142,7 @@ def route_evfleet(case: Path, out: Path, time_limit: float, fine_time_limit: flo
     return row
 
 
-def route_direct(case: Path, out: Path, compare: bool) -> dict:
+def route_direct(case: Path, out: Path, compare: bool, lp_time_limit: float | None) -> dict:
     import direct
     import highspy
     import numpy as np
@@ -166,6 +166,18 @@ def route_direct(case: Path, out: Path, compare: bool) -> dict:
     row["peak_build_gb"] = round(peak_gb(), 3)
     row.update(rows=lp.num_row_, columns=lp.num_col_, nonzeros=len(lp.a_matrix_.value_),
                integers=int(sum(mx.integer[i].sum() for i in range(len(mx.integer)))))
+    if lp_time_limit:  # the LP relaxation, the first step of LP-and-fix, on the direct model
+        n = lp.num_col_
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                                np.array([highspy.HighsVarType.kContinuous] * n))
+        h.setOptionValue("time_limit", float(lp_time_limit))
+        t = clock()
+        h.run()
+        row["lp_relaxation_s"] = t()
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            row["lp_objective_cny"] = h.getInfo().objective_function_value * inp.objective_scale_cny
+        else:
+            row["lp_objective_cny"] = f"not solved: {h.modelStatusToString(h.getModelStatus())}"
     if not compare:
         return row
     from evfleet.formulation import build_model
@@ -196,7 +208,7 @@ def child(args) -> None:
             row = route_evfleet(args.case, args.out, args.time_limit, args.fine_time_limit,
                                 args.quick)
         else:
-            row = route_direct(args.case, args.out, args.compare)
+            row = route_direct(args.case, args.out, args.compare, args.lp_time_limit)
     except MemoryError:
         row = {"route": args.child, "status": f"out of memory (> {args.memory_gb:g} GB)",
                "peak_gb": round(peak_gb(), 3)}
@@ -229,6 +241,9 @@ def main() -> None:
                     help="solve only networks of at most this many depots (the rest: build only)")
     ap.add_argument("--compare-up-to", type=int, default=500,
                     help="check the direct build equals evfleet's up to this size")
+    ap.add_argument("--lp-up-to", type=int, default=0,
+                    help="solve the direct model's LP relaxation up to this many depots")
+    ap.add_argument("--lp-time-limit", type=float, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--memory-gb", type=float, default=20.0)
     ap.add_argument("--quick", action="store_true", help="build and hand off only, no solves")
     ap.add_argument("--child", choices=["evfleet", "direct"], help=argparse.SUPPRESS)
@@ -251,9 +266,13 @@ def main() -> None:
         todo = [(n, None) for n in (int(s) for s in args.sizes.split(","))]
     for n, given in todo:
         case = given or write_case(n, args.out)
+        (args.out / f"network-{n}.plan.json").unlink(missing_ok=True)  # evfleet's plan, this run's
         quick = args.quick or n > args.solve_up_to
         ev = run_child("evfleet", case, args, ["--quick"] if quick else [])
-        di = run_child("direct", case, args, ["--compare"] if n <= args.compare_up_to else [])
+        extra = ["--compare"] if n <= args.compare_up_to else []
+        if n <= args.lp_up_to:
+            extra += ["--lp-time-limit", str(args.time_limit)]
+        di = run_child("direct", case, args, extra)
         for r in (ev, di):
             r["depots"] = n
         if "build_handoff_s" in ev and "build_handoff_s" in di:

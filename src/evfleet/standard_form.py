@@ -166,13 +166,23 @@ class _Reader:
         obj_terms: dict[int, float] = {}
         offset = sum(self.add(o.expr, 1.0, obj_terms) for o in objectives)
         indptr, index, data, rhs, rows = [0], [], [], [], []
+        col_of = self.col_of
         for con in self.m.component_data_objects(pyo.Constraint, active=True, sort=SORT):
             lower, body, upper = _bounds(con)
             if lower is None and upper is None:
                 continue
             terms: dict[int, float] = {}
-            const = sum(self.add(part, sign, terms) for part, sign in body)
-            terms = {j: k for j, k in terms.items() if k}
+            const = 0.0
+            for part, sign in body:  # a bare variable, the commonest side of a row, inline
+                if _KIND.get(part.__class__) is _VAR and not part.fixed:
+                    j = col_of.get(id(part))
+                    if j is None:
+                        j = self.column(part)
+                    terms[j] = terms.get(j, 0.0) + sign
+                else:
+                    const += self.add(part, sign, terms)
+            if 0.0 in terms.values():
+                terms = {j: k for j, k in terms.items() if k}
             if not terms and (lower is None or lower <= const) and (upper is None or upper >= const):
                 continue  # no variables, bounds hold
             senses = [(0, upper)] if lower == upper else [
