@@ -94,7 +94,7 @@ def main() -> None:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    print(f"\n| configuration | wall s | s per variant | speed-up |\n|---|---:|---:|---:|")
+    print("\n| configuration | wall s | s per variant | speed-up |\n|---|---:|---:|---:|")
     for r in rows:
         print(f"| {r['configuration']} | {r['wall_seconds']} | {r['seconds_per_variant']} | "
               f"{r['speedup_vs_first']} |")
