@@ -288,6 +288,11 @@ def main() -> None:
             writer.writerows(rows)
     chart(rows, args.out / "scale.png")
     print(f"wrote {table} and {args.out / 'scale.png'}")
+    broken = [f"{r['depots']} depots, {r['route']}: {r.get('identical') or r.get('status')}"
+              for r in rows if r.get("identical") not in (None, "yes", "not checked")
+              or str(r.get("status", "")).startswith("failed")]
+    if broken:  # the reference is not evfleet's model, or a route crashed: not a benchmark result
+        raise SystemExit("\n".join(broken))
 
 
 def chart(rows: list[dict], path: Path) -> None:
