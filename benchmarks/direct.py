@@ -15,7 +15,7 @@ Diagnosis slacks are not built (the benchmark never diagnoses).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -108,9 +108,13 @@ class Hourly:
 
     depots: tuple[str, ...]
     pos: np.ndarray  # shape (len(depots), Y, R, H)
+    row_of: dict[str, int] = field(init=False)  # depot -> its position along the first axis
+
+    def __post_init__(self) -> None:
+        self.row_of = {d: i for i, d in enumerate(self.depots)}
 
     def at(self, d: str) -> np.ndarray:
-        return self.pos[self.depots.index(d)]
+        return self.pos[self.row_of[d]]
 
 
 def _grid(depots, inp: Inputs) -> list:
@@ -355,7 +359,7 @@ def _solar(mx: Matrix, ledger: Ledger, inp: Inputs) -> tuple[Hourly, Hourly]:
     mx.terms(mx.rows("roof_limit", dy, -INF, np.repeat(roof, Y)), pv_kw.ravel(), 1.0)
     once = mx.rows("pv_first_once", first_depots, -INF, 1.0)
     mx.terms(once[:, None], first, 1.0)
-    fi = [pvd.index(d) for d in first_depots]
+    fi = [i for i, d in enumerate(pvd) if inp.pv_needs_fixed[d]]
     needs = mx.rows("pv_needs_first", [(d, y) for d in first_depots for y in years], -INF,
                     0.0).reshape(len(first_depots), Y)
     mx.terms(needs, added[fi], 1.0)
@@ -367,7 +371,7 @@ def _solar(mx: Matrix, ledger: Ledger, inp: Inputs) -> tuple[Hourly, Hourly]:
     avail = mx.rows("pv_available", _grid(pvd, inp), -INF, 0.0).reshape(used.pos.shape)
     mx.terms(avail, used.pos, 1.0)
     for d in inp.export_depots:
-        mx.terms(avail[pvd.index(d)], export.at(d), 1.0)
+        mx.terms(avail[used.row_of[d]], export.at(d), 1.0)
     out = np.broadcast_to(_drh(inp.pv_kw_per_kwp, pvd, inp), avail.shape)
     mx.terms(avail, np.broadcast_to(pv_kw[:, :, None, None], avail.shape), -out)
 
@@ -390,7 +394,7 @@ class Storage:
 
 def _storage(mx: Matrix, ledger: Ledger, inp: Inputs) -> Storage:
     sd, years = inp.storage_depots, inp.years
-    Y, H = len(years), len(inp.hours)
+    Y = len(years)
     dy = [(d, y) for d in sd for y in years]
     smax = np.array([inp.storage_max_kwh[d] for d in sd])
     added = mx.cols("storage_added_kwh", dy, 0.0, np.repeat(smax, Y)).reshape(len(sd), Y)
@@ -418,7 +422,6 @@ def _storage(mx: Matrix, ledger: Ledger, inp: Inputs) -> Storage:
         lim = mx.rows(name, hours, -INF, 0.0).reshape(shape)
         mx.terms(lim, block.pos, 1.0)
         mx.terms(lim, cap, -coef)
-    assert H == shape[3]
     left = _left(inp.storage_life, inp)
     for yi, y in enumerate(years):
         ledger.capex(y, added[:, yi], inp.storage_capex_cny_per_kwh[y])
@@ -441,8 +444,7 @@ def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Hourly, pv_used
     mx.terms(bal, g.pos, 1.0)
     for block, sign in ((pv_used, 1.0), (storage.discharge, 1.0), (storage.charge, -1.0),
                         (charge, -1.0)):
-        idx = [depots.index(d) for d in block.depots]
-        mx.terms(bal[idx], block.pos, sign)
+        mx.terms(bal[[g.row_of[d] for d in block.depots]], block.pos, sign)
 
     ud = inp.upgrade_depots
     span = np.array([inp.upgrade_max_kw[d] - inp.grid_kw[d] for d in ud])
@@ -464,7 +466,7 @@ def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Hourly, pv_used
     gl = mx.rows("grid_limit", _grid(depots, inp), -INF,
                  np.broadcast_to(grid_kw[:, None, None, None], shape).ravel()).reshape(shape)
     mx.terms(gl, g.pos, 1.0)
-    ui = [depots.index(d) for d in ud]
+    ui = [g.row_of[d] for d in ud]
     mx.terms(gl[ui], np.broadcast_to(upgraded[:, :, None, None], gl[ui].shape), -1.0)
 
     demand_years = sorted(inp.demand_cny_per_kw_year)
