@@ -156,7 +156,6 @@ class Inputs:
         return frozenset(self.storage_depots)
 
 
-
 def tariff_periods(tariff: Tariff) -> dict[tuple[int, int], str]:
     """The period of each (month, hour): rules in order, later ones overriding; the rest flat."""
     out = {}

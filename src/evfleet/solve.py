@@ -57,16 +57,16 @@ class SolveOutcome:
     handoff_seconds: float = 0.0
 
 
-def to_highs(m: pyo.ConcreteModel, compile=compile_model) -> tuple[highspy.HighsLp, list, list]:
+def to_highs(m: pyo.ConcreteModel, compiler=compile_model) -> tuple[highspy.HighsLp, list, list]:
     """The model as a HiGHS LP/MIP, through evfleet's standard-form reader (standard_form.py;
-    `compile=standard_form.pyomo_compile` takes Pyomo's own compiler, the same arrays slower).
+    `compiler=standard_form.pyomo_compile` takes Pyomo's own compiler, the same arrays slower).
 
     Rows keep their sense (mixed form); columns keep their Pyomo bounds and integrality. Returns
     the LP, the Pyomo variables in column order (to load the solution back) and the Pyomo
     constraints in row order (to name an infeasible subset).
     """
     with PauseGC():  # see formulation.build_model
-        return _to_highs(compile(m))
+        return _to_highs(compiler(m))
 
 
 def _to_highs(form) -> tuple[highspy.HighsLp, list, list]:
