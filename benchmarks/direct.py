@@ -545,9 +545,11 @@ def compare(mx: Matrix, lp: highspy.HighsLp, pyomo_cols: list, pyomo_rows: list,
     problems = []
     col_at = {(name, key): i for name, keys in _expand(mx.col_keys) for i, key in keys}
     row_at = {(name, key): i for name, keys in _expand(mx.row_keys) for i, key in keys}
+    cnames = [(v.parent_component().name, v.index()) for v in pyomo_cols]
+    rnames = [(c.parent_component().name, c.index()) for c in pyomo_rows]
     try:
-        cperm = np.array([col_at[v.parent_component().name, v.index()] for v in pyomo_cols])
-        rperm = np.array([row_at[c.parent_component().name, c.index()] for c in pyomo_rows])
+        cperm = np.array([col_at[key] for key in cnames])
+        rperm = np.array([row_at[key] for key in rnames])
     except KeyError as err:
         return [f"evfleet has {err.args[0]}, the direct build has not"]
     if len(cperm) != mx.n_col or len(rperm) != mx.n_row:
@@ -567,8 +569,6 @@ def compare(mx: Matrix, lp: highspy.HighsLp, pyomo_cols: list, pyomo_rows: list,
         if len(bad):
             problems.append(f"{label}: {len(bad)} differ, first {keys[bad[0]]}")
 
-    cnames = [(v.parent_component().name, v.index()) for v in pyomo_cols]
-    rnames = [(c.parent_component().name, c.index()) for c in pyomo_rows]
     d_lower, d_upper = np.asarray(d.col_lower_)[cperm], np.asarray(d.col_upper_)[cperm]
     mismatch("column lower bound", close(lp.col_lower_, d_lower), cnames)
     mismatch("column upper bound", close(lp.col_upper_, d_upper), cnames)

@@ -2,7 +2,7 @@
 
 Times, for one case, the build and the hand-off + presolve of each route with a 1 s solver time
 limit, so that the transfer dominates: evfleet's standard-form reader passed to highspy (evfleet's
-route, evfleet.solve.run_highs), Pyomo's linear standard-form compiler passed to highspy the same
+route, evfleet.solve.to_highs), Pyomo's linear standard-form compiler passed to highspy the same
 way, Pyomo's contrib.solver `highs`, the appsi `Highs` class
 (used directly: the SolverFactory('appsi_highs') wrapper did not pass the time limit) and an LP
 file read by highspy. Usage: python benchmarks/handoff.py cases/network-east.yaml
@@ -20,8 +20,8 @@ from pyomo.contrib.solver.common.factory import SolverFactory
 
 from evfleet.formulation import build_model
 from evfleet.run import load_inputs
-from evfleet.solve import HighsModel, SolveOptions, run_highs
-from evfleet.standard_form import pyomo_compile
+from evfleet.solve import to_highs
+from evfleet.standard_form import compile_model, pyomo_compile
 
 
 def timed(label: str, fn) -> None:
@@ -36,18 +36,13 @@ def main(case: str) -> None:
     build_model(inp)
     print(f"{'build (Pyomo)':<28}{time.perf_counter() - t:8.2f} s")
 
-    def reader():
-        run_highs(build_model(inp), SolveOptions(time_limit_s=1))
-
-    def standard_form():
-        import evfleet.solve as solve
-
-        original = solve.to_highs
-        solve.to_highs = lambda m: original(m, pyomo_compile)
-        try:
-            HighsModel(build_model(inp), SolveOptions(time_limit_s=1)).solve()
-        finally:
-            solve.to_highs = original
+    def via(compiler):
+        lp, _, _ = to_highs(build_model(inp), compiler)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("time_limit", 1.0)
+        h.passModel(lp)
+        h.run()
 
     def contrib():
         SolverFactory("highs").solve(build_model(inp), time_limit=1, load_solutions=False,
@@ -72,8 +67,8 @@ def main(case: str) -> None:
             h.readModel(str(path))
             h.run()
 
-    timed("build + reader (evfleet)", reader)
-    timed("build + Pyomo standard form", standard_form)
+    timed("build + reader (evfleet)", lambda: via(compile_model))
+    timed("build + Pyomo standard form", lambda: via(pyomo_compile))
     timed("build + contrib highs", contrib)
     timed("build + appsi Highs", appsi)
     timed("build + LP file + highspy", lp_file)
