@@ -4,6 +4,9 @@
 - LocalExecutor: a pool of N local processes (spawned, so no HiGHS state is forked).
 - DaskExecutor: a Dask distributed cluster through dask's own Client.
 A worker that dies (killed, out of memory) surfaces as an exception of that call's future.
+
+`submit_to(slot, ...)` sends a call to one fixed worker of `slots`: the decomposition keeps each
+depot's subproblem in the worker that built it (decompose/worker.py) and prices it there again.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ class InlineExecutor:
     """Runs each call when its result is asked for, in this process."""
 
     name = "this process"
+    slots = 1
+
+    def submit_to(self, slot: int, fn: Callable, *args: Any) -> cf.Future:
+        return self.submit(fn, *args)
 
     def submit(self, fn: Callable, *args: Any) -> cf.Future:
         future: cf.Future = cf.Future()
@@ -44,11 +51,25 @@ class LocalExecutor:
 
     def __init__(self, workers: int):
         self.name = f"{workers} local processes"
-        self.workers = workers
+        self.workers = self.slots = workers
         self._pool = self._new_pool()
+        self._pinned: dict[int, cf.ProcessPoolExecutor] = {}
 
-    def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+    def _new_pool(self, workers: int | None = None) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(workers or self.workers,
+                                      mp_context=multiprocessing.get_context("spawn"))
+
+    def submit_to(self, slot: int, fn: Callable, *args: Any) -> cf.Future:
+        """On the slot's own one-process pool (started on first use, again if it died)."""
+        pool = self._pinned.get(slot)
+        if pool is None:
+            pool = self._pinned[slot] = self._new_pool(1)
+        try:
+            return pool.submit(fn, *args)
+        except cf.process.BrokenProcessPool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = self._pinned[slot] = self._new_pool(1)
+            return pool.submit(fn, *args)
 
     def submit(self, fn: Callable, *args: Any) -> cf.Future:
         try:
@@ -63,10 +84,11 @@ class LocalExecutor:
 
     def shutdown(self) -> None:
         # running variants are abandoned (their results were not kept yet): stop their processes
-        processes = list(getattr(self._pool, "_processes", {}).values())
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
+        for pool in (self._pool, *self._pinned.values()):
+            processes = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
 
 
 class DaskExecutor:
@@ -78,9 +100,16 @@ class DaskExecutor:
         self.client = Client(address, timeout="20s")
         workers = self.client.scheduler_info().get("workers", {})
         self.name = f"Dask cluster {address} ({len(workers)} workers)"
+        self._addresses = sorted(workers)
+        self.slots = max(len(self._addresses), 1)
 
     def submit(self, fn: Callable, *args: Any):
         return self.client.submit(fn, *args, pure=False)
+
+    def submit_to(self, slot: int, fn: Callable, *args: Any):
+        """On the slot's worker; on another if that one has left the cluster."""
+        return self.client.submit(fn, *args, pure=False, workers=[self._addresses[slot]],
+                                  allow_other_workers=True)
 
     def as_completed(self, futures: Iterable) -> Iterator:
         from distributed import as_completed
