@@ -1,14 +1,18 @@
-"""evfleet solve --decompose city on a two-city network whose optimum is worked out by hand.
+"""evfleet solve --decompose depot on a two-depot network whose optimum is worked out by hand.
 
-Each city has the tiny case's depot (two vans; diesel 1 CNY/l): per city, all electric costs
-5,560 CNY (capex 4,100), one of each 7,480 (capex 3,100), all diesel 9,300 (capex 2,000).
-A shared budget of 7,200 CNY: the best network plan electrifies one city fully and the other
-half (4,100 + 3,100): 5,560 + 7,480 = 13,040 CNY. LP-and-fix finds it for the network; each
-city re-solved within its part (4,100 and 3,100 of budget) finds the same, and nothing is left
-unused to improve with.
-LP relaxation: replacing a diesel van by an electric one saves 4,650 - 2,780 = 1,870 CNY for
-1,050 CNY more capex (half a charger each); all-diesel capex is 4,000, so 3,200 / 1,050 vans
-switch: 4 x 4,650 - 1,870 x 3,200 / 1,050 = 12,900.95 CNY, the bound.
+Each depot is the tiny case's (two vans; diesel 1 CNY/l): all electric costs 5,560 CNY (capex
+4,100), one of each 7,480 (capex 3,100), all diesel 9,300 (capex 2,000). A shared budget of
+7,200 CNY: the best network plan electrifies one depot fully and the other half (4,100 + 3,100):
+5,560 + 7,480 = 13,040 CNY.
+
+Lagrangian bound: priced at lambda CNY per CNY of capex, a depot's best plan is all electric
+(5,560 + 4,100 lambda) or all diesel (9,300 + 2,000 lambda), equal at lambda = 3,740 / 2,100 =
+1.78095; "one of each" (7,480 + 3,100 lambda) is never cheaper. L(lambda) = 2 (9,300 + 2,000
+lambda) - 7,200 lambda = 12,900.95 CNY there, the best bound (the LP relaxation's too: a
+fractional van is the same mix). At that price all electric and all diesel tie for each depot:
+with both diesel (18,600, capex 4,000) the 3,200 of budget left lets a depot go all electric
+(14,860, capex 6,100), and the 1,100 then left lets the other buy one electric van (7,480):
+13,040, the optimum.
 """
 
 import copy
@@ -46,16 +50,20 @@ def solve(tmp_path, data, *extra):
 def test_shared_budget_plan_bound_and_improvement(tmp_path):
     whole, _ = solve(tmp_path, twin(7200))
     assert whole["objective_npv_cny"] == pytest.approx(13040)
-    got, out = solve(tmp_path, twin(7200), "--decompose", "city", "--workers", "1")
+    got, out = solve(tmp_path, twin(7200), "--decompose", "depot", "--workers", "1")
     assert got["objective_npv_cny"] == pytest.approx(13040)
-    assert got["bound_npv_cny"] == pytest.approx(4 * 4650 - 1870 * 3200 / 1050)
+    assert got["bound_npv_cny"] == pytest.approx(2 * 9300 + (4000 - 7200) * 3740 / 2100)
     assert got["mip_gap"] == pytest.approx((13040 - got["bound_npv_cny"]) / 13040)
     assert got["status"] == "time_limit"  # a plan, not proven optimal
     dec = got["decomposition"]
-    assert dec["bound"] == "the network's LP relaxation"
-    assert dec["improvements"] == []
-    shares = sorted(c["budget_cny"]["2025"] for c in dec["cities"].values())
-    assert shares == pytest.approx([3100, 4100])  # together within the 7,200 budget
+    assert dec["bound"].startswith("Lagrangian")
+    assert dec["prices"]["budget 2025"]["value"] == pytest.approx(3740 / 2100, rel=1e-6)
+    steps = [r["step"].split(";")[0] for r in dec["rounds"]]
+    assert steps[0] == "alone" and "plans (MIP)" in steps
+    chosen = [r["npv_cny"] for r in dec["rounds"] if r["step"].startswith(("choose", "improve"))]
+    assert chosen[0] in (pytest.approx(18600), pytest.approx(14860))  # which tie HiGHS takes
+    assert chosen[-1] == pytest.approx(13040)
+    assert chosen == sorted(chosen, reverse=True)  # each round keeps the better plan
     # the written tables are the network's: four vans bought, three electric
     buys = (out / "purchases.csv").read_text().splitlines()[1:]
     assert sorted((r.split(",")[0], r.split(",")[2], r.split(",")[4]) for r in buys) == [
@@ -67,8 +75,56 @@ def test_shared_budget_plan_bound_and_improvement(tmp_path):
 
 
 def test_without_shared_targets_the_city_plans_are_the_optimum(tmp_path):
-    got, _ = solve(tmp_path, twin(), "--decompose", "city", "--workers", "1")
+    got, _ = solve(tmp_path, twin(), "--decompose", "depot", "--workers", "1")
     assert got["objective_npv_cny"] == pytest.approx(2 * 5560)
     assert got["bound_npv_cny"] == pytest.approx(2 * 5560)
     assert got["mip_gap"] == pytest.approx(0, abs=1e-9)
     assert got["status"] == "optimal"
+
+
+def test_processes_and_a_dask_cluster_give_the_hand_worked_plan(tmp_path):
+    """Depots stay in the worker that built them (submit_to): two local processes and a Dask
+    cluster of two workers find the same plan as one process."""
+    distributed = pytest.importorskip("distributed")
+    local, _ = solve(tmp_path, twin(7200), "--decompose", "depot", "--workers", "2")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        remote, _ = solve(tmp_path, twin(7200), "--decompose", "depot",
+                          "--scheduler", cluster.scheduler_address)
+    for got in (local, remote):
+        assert got["objective_npv_cny"] == pytest.approx(13040)
+        assert got["bound_npv_cny"] == pytest.approx(2 * 9300 + (4000 - 7200) * 3740 / 2100)
+
+
+def three_depots(**targets):
+    """Three tiny depots of 2, 3 and 4 vans (the tiny case's vans; 1 CNY/l diesel)."""
+    net = twin()
+    net["name"] = "three"
+    third = copy.deepcopy(net["depots"][0])
+    third.update({"id": "dep3"})
+    net["depots"].append(third)
+    for depot, vans in zip(net["depots"], (2, 3, 4)):
+        depot["duties"][0]["vehicles"] = vans
+    net.update(targets)
+    return net
+
+
+@pytest.mark.parametrize("targets", [
+    {"carbon_cap_t": 40.0},  # 9 diesel vans emit 88.0 t: the cap leaves 4 of them at most
+    {"budget_cny": 14000.0, "carbon_cap_t": 60.0},
+    {"budget_cny": 15000.0, "min_ev_share_of_purchases": 0.5},
+])
+def test_bound_below_the_network_optimum_below_the_plan(tmp_path, targets):
+    """Whatever the coupling rows, the Lagrangian bound is at most the whole network's optimum
+    (solved as one model) and the decomposed plan at least it, and meets every target."""
+    data = three_depots(**targets)
+    whole, _ = solve(tmp_path, data)
+    got, _ = solve(tmp_path, data, "--decompose", "depot", "--workers", "1")
+    optimum = whole["objective_npv_cny"]
+    assert got["bound_npv_cny"] <= optimum * (1 + 1e-9)
+    assert got["objective_npv_cny"] >= optimum * (1 - 1e-9)
+    for y, row in got["per_year"].items():
+        if "budget_cny" in targets:
+            assert row["capex_cny"] <= targets["budget_cny"] * (1 + 1e-9)
+        if "carbon_cap_t" in targets:
+            assert row["emissions_t"] <= targets["carbon_cap_t"] * (1 + 1e-9)

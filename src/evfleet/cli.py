@@ -86,13 +86,13 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
               help="direct: HiGHS on the MIP; lp-fix: solve the LP relaxation, fix the integers "
                    "it leaves integral, solve the rest (large networks) [default: the case's, "
                    "else direct]")
-@click.option("--decompose", type=click.Choice(["city"]), default=None,
-              help="solve a network city by city, coordinated on its shared budget, cap and "
+@click.option("--decompose", type=click.Choice(["depot"]), default=None,
+              help="solve a network depot by depot, priced on its shared budget, cap and "
                    "electric share; reports the bound and gap it proves")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="with --decompose: local processes solving cities [default: cores]")
+              help="with --decompose: local processes solving depots [default: cores]")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="with --decompose: solve the cities on this Dask cluster")
+              help="with --decompose: solve the depots on this Dask cluster")
 @click.option("--debug", is_flag=True, help="show a traceback on unexpected errors")
 def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, gap: float,
           threads: int | None, force: bool, strategy: str | None, decompose: str | None,

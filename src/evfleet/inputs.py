@@ -185,7 +185,7 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
     """Case + catalog -> Inputs. Raises InputError with every cross-reference problem found.
 
     `day_cities`: cluster the representative days over these cities instead of the case's own
-    (a per-city part of a network case keeps the network's days: decompose.py)."""
+    (one depot of a network case keeps the network's days: decompose/worker.py)."""
     problems: list[InputProblem] = []
     years = tuple(case.years)
     start, end = case.start_year, case.end_year

@@ -128,13 +128,13 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
                options: SolveOptions = SolveOptions(), force: bool = False,
                decompose: DecomposeOptions | None = None) -> Run:
     """`evfleet solve`: everything from the case file to the written plan. With `decompose`, a
-    network is solved city by city (decompose.py)."""
+    network is solved depot by depot (decompose/)."""
     inp, doc = _load(case_path)
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
     case_text = case_record(doc)
     try:
-        if decompose is not None and len(set(inp.depot_city.values())) > 1:
+        if decompose is not None and len(inp.depots) > 1:
             summary, tables = solve_decomposed(inp, doc.data, Path(case_path), decompose)
         else:
             summary, tables = solve_inputs(inp, options)

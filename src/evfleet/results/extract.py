@@ -202,23 +202,3 @@ def _emissions(m, inp):
         rows.append({"year": y, "depot": d, "source": "grid", "t": grid})
     return _frame(rows, ["year", "depot", "source", "t"], ["year", "depot", "source"])
 
-
-def depot_capex_emissions(m: pyo.ConcreteModel, inp: Inputs) -> dict[str, dict[str, dict[int, float]]]:
-    """Capital spend [CNY] and emissions [t] per depot and year, read term by term from the
-    model's yearly expressions (every decision variable is indexed by its depot first). Works on
-    fractional solutions too (the LP relaxation: decompose.py shares limits by it)."""
-    from pyomo.repn.standard_repn import generate_standard_repn
-
-    out: dict[str, dict[str, dict[int, float]]] = {"capex_cny": {}, "emissions_t": {}}
-    for key, component in (("capex_cny", m.capex_cny), ("emissions_t", m.emissions_t)):
-        per = {d: dict.fromkeys(inp.years, 0.0) for d in inp.depots}
-        for y in inp.years:
-            repn = generate_standard_repn(component[y].expr, compute_values=True)
-            for var, coef in zip(repn.linear_vars, repn.linear_coefs):
-                index = var.index()
-                depot = index[0] if isinstance(index, tuple) else index
-                if depot not in per:
-                    raise ValueError(f"{var.name} in {component.name}[{y}] is not a depot's")
-                per[depot][y] += coef * (var.value or 0.0)
-        out[key] = per
-    return out

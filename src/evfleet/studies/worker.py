@@ -4,7 +4,6 @@ so a Dask cluster needs no shared disk. Every failure comes back as an outcome w
 
 from __future__ import annotations
 
-import dataclasses
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -16,10 +15,8 @@ from evfleet.case.schema import Case
 from evfleet.catalog.load import load_catalog
 from evfleet.checks import check_case
 from evfleet.errors import InputError, NoPlanError
-from evfleet.formulation import build_model
 from evfleet.inputs import resolve
-from evfleet.results.extract import depot_capex_emissions
-from evfleet.solve import HighsModel, SolveOptions
+from evfleet.solve import SolveOptions
 from evfleet.studies.reuse import ModelCache
 
 CACHE = ModelCache()  # one per worker process (and thread): the model of its last variant
@@ -57,25 +54,6 @@ def _inputs(task: Task):
     inp = resolve(case, load_catalog(case, doc), doc, task.day_cities)
     check_case(case, inp, doc)
     return inp
-
-
-def network_plan(task: Task) -> Outcome:
-    """The task's case by LP-and-fix (solve.HighsModel.solve_lp_fix): the LP bound, and each
-    depot's yearly capital spend and emissions in the plan found (decompose.py)."""
-    start = time.perf_counter()
-    try:
-        inp = _inputs(task)
-        highs = HighsModel(build_model(inp), dataclasses.replace(task.options, strategy="lp-fix"))
-        outcome = highs.solve()
-        split = depot_capex_emissions(highs.m, inp) if outcome.has_plan else None
-    except Exception as exc:  # noqa: BLE001 - no plan is an answer, not a crash
-        return Outcome(task.variant, "error", reason=f"{type(exc).__name__}: {exc}",
-                       seconds=time.perf_counter() - start)
-    summary = {"status": outcome.status, "objective_npv_cny": outcome.objective_cny,
-               "bound_npv_cny": outcome.bound_cny, "solve_seconds": outcome.solve_seconds,
-               "by_depot": split}
-    return Outcome(task.variant, outcome.status, summary, reason=outcome.message,
-                   seconds=time.perf_counter() - start)
 
 
 def solve_variant(task: Task) -> Outcome:

@@ -1,0 +1,345 @@
+r"""`evfleet solve --decompose depot`: a network solved depot by depot, priced on the budget,
+the carbon cap and the electric share of purchases that couple its depots, never building the
+whole network's model.
+
+Everything in the model except those three families of rows is separable by depot
+(decompose/block.py). Relaxing them with prices lambda >= 0 (Lagrangian relaxation) splits the
+network into one subproblem per depot, and for every lambda
+
+.. math:: L(\lambda) = \sum_d \min_{x_d} \left[ c_d x_d + \lambda \cdot u_d(x_d) \right]
+          - \lambda \cdot B \;\le\; \text{the network's optimum},
+
+a bound proven by the subproblems alone (each subproblem's own lower bound is used, so a MIP
+solved to a gap still gives a valid bound). The steps:
+
+1. Alone. Each depot's best plan with no prices. If together they meet the network's rows, the
+   plan is optimal within the subproblems' gaps.
+2. Prices. Dantzig-Wolfe column generation (decompose/master.py): the master LP over the plans
+   found gives prices; each depot's LP relaxation is solved at those prices (a new plan for the
+   master and the bound L); repeated until the master's LP is within a quarter of the asked gap
+   of the best bound, or no depot has a better plan.
+3. Plans. The master LP's solution gives each depot a share of every row (what its mix of
+   plans uses); each depot's integer plan (MIP) is solved at the master's prices within its
+   share, which it may overshoot only at the master's violation cost (so it overshoots only
+   where whole vehicles or chargers leave no choice). The integer master then picks one plan per
+   depot meeting every row. Where no mix does, the rows overshot become hard (no overshoot)
+   and the depots whose plan overshoots its share of them are solved again, so the overshoot
+   moves to rows other depots leave unused; when that no longer helps, every depot is asked
+   for a plan that absorbs the whole overshoot (_squeeze) and the master takes the cheapest
+   offers (REPAIR_ROUNDS rounds at most).
+4. Improve. While the gap is above the one asked: the budget, cap and electric share left over
+   by the chosen plans are offered to every depot on top of what its plan uses (a MIP per depot
+   within those limits); the integer master then re-chooses among all plans.
+5. Tables. Each chosen depot plan is turned into result tables and its like-for-like baseline,
+   in the workers; the network's tables are their union.
+
+Depots are spread over the workers once (sweep executors: local processes or a Dask cluster) and
+each worker keeps its depots' models between rounds (decompose/worker.py). The report gives the
+plan's NPV, the bound L, the gap, the prices reached and the rounds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evfleet.decompose.block import Column, coupling_keys, coupling_limits
+from evfleet.decompose.master import Choice, Master
+from evfleet.decompose.worker import Shard, forget, plan_shard, price_shard
+from evfleet.errors import NoPlanError
+from evfleet.inputs import Inputs
+from evfleet.results.summary import compliance, per_year
+from evfleet.solve import SolveOptions
+from evfleet.studies.executors import make_executor
+
+log = logging.getLogger(__name__)
+
+SEPARABLE_SUMS = ("capex_cny", "opex_cny", "emissions_t", "ev_count", "ice_count", "chargers",
+                  "pv_kw", "storage_kwh")
+PRICE_ROUNDS = 60  # column-generation rounds at most (each: one LP per depot)
+REPAIR_ROUNDS = 8  # step 3 at most this many times (the pilot needed 4)
+MIN_PROGRESS = 0.01  # a repair round must cut the overshoot by this share to count
+USAGE_TOLERANCE = 1e-7  # of a row's scale: a plan within its share up to this fits
+MIN_GAIN = 1e-9  # a plan enters the master when it improves it by more than this share of mu_d
+
+
+@dataclass(frozen=True)
+class DecomposeOptions:
+    solve: SolveOptions = SolveOptions(threads=1)
+    workers: int = 1
+    scheduler: str | None = None
+    rounds: int = 3  # improvement rounds at most (step 4)
+
+
+class _Pool:
+    """The depots spread over the executor's workers, each keeping its own (submit_to)."""
+
+    def __init__(self, inp: Inputs, data: dict, case_path: Path, opts: DecomposeOptions):
+        self.executor = make_executor(opts.workers, opts.scheduler)
+        self.name = inp.name
+        network = {k: v for k, v in data.items() if k != "depots"}
+        keys = tuple(coupling_keys(inp))
+        cities = tuple(sorted(set(inp.depot_city.values())))
+        load = [0.0] * self.executor.slots
+        parts: list[list[dict]] = [[] for _ in load]
+        size = {d["id"]: sum(duty["vehicles"] for duty in d.get("duties", [])) for d in data["depots"]}
+        for depot in sorted(data["depots"], key=lambda d: -size[d["id"]]):  # largest first
+            slot = int(np.argmin(load))
+            parts[slot].append(depot)
+            load[slot] += size[depot["id"]] + 1
+        self.shards = [Shard(str(case_path), network, tuple(p), cities, keys) for p in parts if p]
+        self.solves = 0
+
+    def _each(self, fn, per_shard: list[tuple]) -> dict:
+        """fn(shard, *args) on every shard's worker; a failed call is tried once more."""
+        futures = {self.executor.submit_to(i, fn, s, *a): i
+                   for i, (s, a) in enumerate(zip(self.shards, per_shard))}
+        out = {}
+        for future in self.executor.as_completed(list(futures)):
+            i = futures[future]
+            try:
+                out.update(future.result())
+            except Exception:  # noqa: BLE001 - a lost worker: once more, rebuilding its depots
+                retry = self.executor.submit_to(i, fn, self.shards[i], *per_shard[i])
+                try:
+                    out.update(next(iter(self.executor.as_completed([retry]))).result())
+                except Exception as exc:
+                    raise NoPlanError("error", [("decomposition: a worker failed twice: "
+                                                 f"{type(exc).__name__}: {exc}")],
+                                      {"case": self.name, "status": "error"}) from exc
+        return out
+
+    def price(self, prices: np.ndarray, options: SolveOptions, integer: bool,
+              limits: dict[str, np.ndarray] | None = None,
+              overshoot_cny: np.ndarray | None = None) -> dict[str, Column | None]:
+        out = self._each(price_shard, [(prices, options, integer, limits, overshoot_cny)]
+                         * len(self.shards))
+        self.solves += len(out)
+        return out
+
+    def plan(self, choice: Choice, options: SolveOptions) -> dict:
+        chosen = {d: c.x for d, c in choice.columns.items()}
+        return self._each(plan_shard, [(chosen, options)] * len(self.shards))
+
+    def close(self) -> None:
+        """Workers that outlive the run (a Dask cluster's) drop the depots; then shut down."""
+        try:
+            futures = [self.executor.submit_to(i, _forget, s) for i, s in enumerate(self.shards)]
+            for future in self.executor.as_completed(futures):
+                future.exception()  # a lost worker has nothing left to drop
+        finally:
+            self.executor.shutdown()
+
+
+def _forget(shard: Shard) -> dict:
+    forget(shard.network["name"])
+    return {}
+
+
+def lagrangian_bound(columns: dict[str, Column | None], prices: np.ndarray,
+                     limits: np.ndarray) -> float | None:
+    """L(lambda) = sum_d (min of c_d + lambda.u_d) - lambda.B; None unless every depot proved
+    its minimum."""
+    if any(c is None or c.priced_bound_cny is None for c in columns.values()):
+        return None
+    return sum(c.priced_bound_cny for c in columns.values()) - float(prices @ limits)
+
+
+def solve_decomposed(inp: Inputs, data: dict, case_path: Path,
+                     opts: DecomposeOptions) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """The network plan from depot plans, with the bound it proves. Raises NoPlanError."""
+    start = time.perf_counter()
+    limits = coupling_limits(inp)
+    keys = coupling_keys(inp)
+    target = opts.solve.mip_gap
+    deadline = start + opts.solve.time_limit_s if opts.solve.time_limit_s else None
+    pool = _Pool(inp, data, case_path, opts)
+    rounds: list[dict] = []
+
+    def log_round(step, npv_cny, bound_cny, added):
+        rounds.append({"step": step, "npv_cny": npv_cny, "bound_npv_cny": bound_cny,
+                       "plans_added": added, "seconds": round(time.perf_counter() - start, 1)})
+        log.info("decompose: %s: NPV %s, bound %s, %d plans added, %.1f s", step, npv_cny,
+                 bound_cny, added, time.perf_counter() - start)
+
+    try:
+        # 1. alone
+        zero = np.zeros(len(keys))
+        first = pool.price(zero, opts.solve, integer=False)
+        missing = sorted(d for d, c in first.items() if c is None)
+        if missing:
+            raise NoPlanError("infeasible", [f"depot {d} has no plan even on its own (evfleet "
+                                             "solve on it alone says why)" for d in missing],
+                              {"case": inp.name, "status": "infeasible"})
+        master = Master(sorted(first), limits, first)
+        best = lagrangian_bound(first, zero, limits)
+        best_prices = zero
+        log_round("alone", None, best, len(first))
+        # 2. prices
+        z = prices = None
+        for _ in range(PRICE_ROUNDS):
+            z, prices, mu = master.solve_lp()
+            if best is not None and z - best <= target / 4 * abs(z) or _late(deadline):
+                break
+            found = pool.price(prices, opts.solve, integer=False)
+            bound = lagrangian_bound(found, prices, limits)
+            if bound is not None and (best is None or bound > best):
+                best, best_prices = bound, prices
+            new = [c for d, c in found.items() if c is not None and c.priced_bound_cny is not None
+                   and c.priced_bound_cny < mu[d] - MIN_GAIN * max(abs(mu[d]), 1.0)]
+            log_round("prices (LP); NPV: the master LP", z, bound, len(new))
+            if not new:
+                break
+            master.add(new)
+        # 3. integer plans, each within its depot's share of the master LP, then repairs
+        z, prices, _ = master.solve_lp()
+        share = master.allocation()
+        todo, hard, choice, last = share, np.zeros(len(keys), dtype=bool), None, None
+        for _ in range(REPAIR_ROUNDS):
+            if last is None or todo:  # within shares (the overshot rows hard after the first)
+                overshoot = np.where(hard, np.inf, master.violation_cny())
+                found = pool.price(prices, opts.solve, integer=True, limits=todo,
+                                   overshoot_cny=overshoot)
+                step = "plans (MIP)" if last is None else "repair: overshot rows hard"
+            else:  # no depot overshoots its share: every depot is offered to give some up
+                found = pool.price(zero, opts.solve, integer=True,
+                                   limits=_squeeze(choice, limits, last))
+                step = "repair: give up"
+            master.add([c for c in found.values() if c is not None])
+            log_round(step, None, None, sum(c is not None for c in found.values()))
+            better = _choose(master, opts, deadline)
+            if last is not None and (better is None or not _scaled(master, better.violation)
+                                     < (1 - MIN_PROGRESS) * _scaled(master, last)):
+                if not todo:
+                    break  # giving up found nothing better either
+                todo = {}
+                continue
+            choice = better
+            log_round("choose; NPV: the plan chosen", choice.cost_cny if choice else None, best, 0)
+            if choice is None or not choice.violation.any() or _late(deadline):
+                break
+            last = choice.violation
+            rounds[-1]["overshoot"] = {f"{name} {y}": round(float(v), 3)
+                                       for (name, y), v in zip(keys, last) if v}
+            log.info("decompose: overshoot %s", rounds[-1]["overshoot"])
+            hard |= last > 0
+            tolerance = USAGE_TOLERANCE * master.row_scale[hard]
+            todo = {d: share[d] for d, c in choice.columns.items()
+                    if np.any(c.usage[hard] > share[d][hard] + tolerance)}
+        # 4. improve
+        for _ in range(opts.rounds):
+            if choice is not None and _gap(choice.cost_cny, best) <= target or _late(deadline):
+                break
+            if choice is None or choice.violation.any():
+                break
+            spare = limits - sum(c.usage for c in choice.columns.values())
+            within = {d: c.usage + np.maximum(spare, 0.0) for d, c in choice.columns.items()}
+            found = pool.price(zero, opts.solve, integer=True, limits=within)
+            master.add([c for c in found.values() if c is not None])
+            better = _choose(master, opts, deadline)
+            gained = better is not None and better.cost_cny < choice.cost_cny * (1 - 1e-9)
+            choice = better if gained else choice
+            log_round("improve; NPV: the plan chosen", choice.cost_cny, None,
+                      sum(c is not None for c in found.values()))
+            if not gained:
+                break
+        if choice is None or choice.violation.any():
+            lines = (_violations(choice, keys) if choice is not None else
+                     ["no network plan among the depot plans found; raise --time-limit"])
+            raise NoPlanError("time_limit" if choice is None else "infeasible", lines,
+                              {"case": inp.name, "status": "infeasible", "conflicts": lines,
+                               "decomposition": {"rounds": rounds}})
+        # 5. tables
+        plans = pool.plan(choice, opts.solve)
+    finally:
+        pool.close()
+    return _network_result(inp, choice, plans, best, best_prices, keys, rounds, pool.solves,
+                           time.perf_counter() - start, opts.solve)
+
+
+def _late(deadline: float | None) -> bool:
+    return deadline is not None and time.perf_counter() > deadline
+
+
+def _gap(npv: float, bound: float | None) -> float | None:
+    # a bound above the plan is solver tolerance, not a negative gap
+    return None if bound is None else max(npv - bound, 0.0) / max(abs(npv), 1.0)
+
+
+def _choose(master: Master, opts: DecomposeOptions, deadline) -> Choice | None:
+    left = None if deadline is None else max(deadline - time.perf_counter(), 10.0)
+    return master.solve_integer(opts.solve.mip_gap / 10, left)
+
+
+def _scaled(master: Master, violation: np.ndarray) -> float:
+    """An overshoot summed over rows of different units, each in its row's scale."""
+    return float(np.sum(violation / master.row_scale))
+
+
+def _squeeze(choice: Choice, limits: np.ndarray, violation: np.ndarray) -> dict[str, np.ndarray]:
+    """Limits under which each depot would absorb the whole overshoot alone: of each overshot
+    row, its plan's usage less the overshoot; of the other rows, its usage plus what the chosen
+    plans leave unused. (Whole vehicles and chargers make shares of an overshoot too small to
+    act on; a depot that can absorb all of it usually can, and the master combines offers.)"""
+    spare = np.maximum(limits - sum(c.usage for c in choice.columns.values()), 0.0)
+    return {d: np.where(violation > 0, c.usage - violation, c.usage + spare)
+            for d, c in choice.columns.items()}
+
+
+def _violations(choice: Choice, keys) -> list[str]:
+    unit = {"budget": "CNY", "carbon_cap": "t CO2", "ev_share": "electric vehicles"}
+    return [f"{name} {y}: no mix of the depot plans found meets it (short by {v:,.1f} {unit[name]});"
+            " evfleet solve without --decompose names the targets in conflict"
+            for (name, y), v in zip(keys, choice.violation) if v > 0]
+
+
+def _network_result(inp, choice, plans, bound, prices, keys, rounds, solves, seconds,
+                    options) -> tuple[dict, dict[str, pd.DataFrame]]:
+    depots = sorted(plans)
+    tables = {}
+    for name in plans[depots[0]][0]:
+        frame = pd.concat([plans[d][0][name] for d in depots], ignore_index=True)
+        if "depot" not in frame.columns and not frame.empty:  # network totals (costs)
+            group = [k for k in frame.columns if not pd.api.types.is_float_dtype(frame[k])]
+            frame = frame.groupby(group, sort=False, as_index=False).sum()
+        order = [k for k in ("year", "depot", "duty", "model", "day", "hour") if k in frame.columns]
+        tables[name] = frame.sort_values(order, kind="stable").reset_index(drop=True)
+    tables["compliance"] = compliance(tables, inp)
+    npv = choice.cost_cny
+    gap = _gap(npv, bound)
+    unit = {"budget": "CNY per CNY", "carbon_cap": "CNY per t CO2", "ev_share": "CNY per vehicle"}
+    summary = {
+        "case": inp.name,
+        "status": "optimal" if gap is not None and gap <= options.mip_gap + 1e-9 else "time_limit",
+        "objective_npv_cny": npv, "mip_gap": gap, "bound_npv_cny": bound,
+        "build_seconds": 0.0, "solve_seconds": round(seconds, 3),
+        "method": f"decomposed by depot: {len(depots)} depots, {solves} depot solves",
+        "decomposition": {
+            "bound": "Lagrangian: the depots priced on the budget, carbon cap and electric share",
+            "prices": {f"{name} {y}": {"value": round(float(p), 6), "unit": unit[name]}
+                       for (name, y), p in zip(keys, prices)},
+            "rounds": rounds,
+        },
+    }
+    summary["per_year"] = per_year(tables, inp)
+    summary["baseline"] = _baseline([plans[d][1] for d in depots])
+    return summary, tables
+
+
+def _baseline(parts: list[dict]) -> dict:
+    """The like-for-like plan is separable by depot: the network's is the sum of the depots'."""
+    if any(p["objective_npv_cny"] is None for p in parts):
+        return {"status": "infeasible", "objective_npv_cny": None, "per_year": None}
+    years = {}
+    for y in parts[0]["per_year"]:
+        row = {k: sum(p["per_year"][y][k] for p in parts) for k in SEPARABLE_SUMS}
+        fleet = row["ev_count"] + row["ice_count"]
+        row["ev_share"] = row["ev_count"] / fleet if fleet else None
+        years[y] = row
+    return {"status": "optimal" if all(p["status"] == "optimal" for p in parts) else "time_limit",
+            "objective_npv_cny": sum(p["objective_npv_cny"] for p in parts), "per_year": years}
