@@ -150,116 +150,149 @@ def lagrangian_bound(columns: dict[str, Column | None], prices: np.ndarray,
     return sum(c.priced_bound_cny for c in columns.values()) - float(prices @ limits)
 
 
+class _Progress:
+    """The best bound so far, its prices, and the log of rounds the summary reports."""
+
+    def __init__(self, n_rows: int):
+        self.start = time.perf_counter()
+        self.best: float | None = None
+        self.best_prices = np.zeros(n_rows)
+        self.rounds: list[dict] = []
+
+    def bound(self, found: dict[str, Column | None], prices: np.ndarray,
+              limits: np.ndarray) -> float | None:
+        """L at these prices (when every depot proved its minimum), kept if the best."""
+        bound = lagrangian_bound(found, prices, limits)
+        if bound is not None and (self.best is None or bound > self.best):
+            self.best, self.best_prices = bound, prices
+        return bound
+
+    def log(self, step: str, npv_cny: float | None, bound_cny: float | None, added: int) -> None:
+        seconds = time.perf_counter() - self.start
+        self.rounds.append({"step": step, "npv_cny": npv_cny, "bound_npv_cny": bound_cny,
+                            "plans_added": added, "seconds": round(seconds, 1)})
+        log.info("decompose: %s: NPV %s, bound %s, %d plans added, %.1f s", step, npv_cny,
+                 bound_cny, added, seconds)
+
+
 def solve_decomposed(inp: Inputs, data: dict, case_path: Path,
                      opts: DecomposeOptions) -> tuple[dict, dict[str, pd.DataFrame]]:
     """The network plan from depot plans, with the bound it proves. Raises NoPlanError."""
-    start = time.perf_counter()
-    limits = coupling_limits(inp)
-    keys = coupling_keys(inp)
-    target = opts.solve.mip_gap
-    deadline = start + opts.solve.time_limit_s if opts.solve.time_limit_s else None
+    limits, keys = coupling_limits(inp), coupling_keys(inp)
+    progress = _Progress(len(keys))
+    deadline = (progress.start + opts.solve.time_limit_s) if opts.solve.time_limit_s else None
     pool = _Pool(inp, data, case_path, opts)
-    rounds: list[dict] = []
-
-    def log_round(step, npv_cny, bound_cny, added):
-        rounds.append({"step": step, "npv_cny": npv_cny, "bound_npv_cny": bound_cny,
-                       "plans_added": added, "seconds": round(time.perf_counter() - start, 1)})
-        log.info("decompose: %s: NPV %s, bound %s, %d plans added, %.1f s", step, npv_cny,
-                 bound_cny, added, time.perf_counter() - start)
-
     try:
-        # 1. alone
-        zero = np.zeros(len(keys))
-        first = pool.price(zero, opts.solve, integer=False)
-        missing = sorted(d for d, c in first.items() if c is None)
-        if missing:
-            raise NoPlanError("infeasible", [f"depot {d} has no plan even on its own (evfleet "
-                                             "solve on it alone says why)" for d in missing],
-                              {"case": inp.name, "status": "infeasible"})
-        master = Master(sorted(first), limits, first)
-        best = lagrangian_bound(first, zero, limits)
-        best_prices = zero
-        log_round("alone", None, best, len(first))
-        # 2. prices
-        z = prices = None
-        for _ in range(PRICE_ROUNDS):
-            z, prices, mu = master.solve_lp()
-            if best is not None and z - best <= target / 4 * abs(z) or _late(deadline):
-                break
-            found = pool.price(prices, opts.solve, integer=False)
-            bound = lagrangian_bound(found, prices, limits)
-            if bound is not None and (best is None or bound > best):
-                best, best_prices = bound, prices
-            new = [c for d, c in found.items() if c is not None and c.priced_bound_cny is not None
-                   and c.priced_bound_cny < mu[d] - MIN_GAIN * max(abs(mu[d]), 1.0)]
-            log_round("prices (LP); NPV: the master LP", z, bound, len(new))
-            if not new:
-                break
-            master.add(new)
-        # 3. integer plans, each within its depot's share of the master LP, then repairs
-        z, prices, _ = master.solve_lp()
-        share = master.allocation()
-        todo, hard, choice, last = share, np.zeros(len(keys), dtype=bool), None, None
-        for _ in range(REPAIR_ROUNDS):
-            if last is None or todo:  # within shares (the overshot rows hard after the first)
-                overshoot = np.where(hard, np.inf, master.violation_cny())
-                found = pool.price(prices, opts.solve, integer=True, limits=todo,
-                                   overshoot_cny=overshoot)
-                step = "plans (MIP)" if last is None else "repair: overshot rows hard"
-            else:  # no depot overshoots its share: every depot is offered to give some up
-                found = pool.price(zero, opts.solve, integer=True,
-                                   limits=_squeeze(choice, limits, last))
-                step = "repair: give up"
-            master.add([c for c in found.values() if c is not None])
-            log_round(step, None, None, sum(c is not None for c in found.values()))
-            better = _choose(master, opts, deadline)
-            if last is not None and (better is None or not _scaled(master, better.violation)
-                                     < (1 - MIN_PROGRESS) * _scaled(master, last)):
-                if not todo:
-                    break  # giving up found nothing better either
-                todo = {}
-                continue
-            choice = better
-            log_round("choose; NPV: the plan chosen", choice.cost_cny if choice else None, best, 0)
-            if choice is None or not choice.violation.any() or _late(deadline):
-                break
-            last = choice.violation
-            rounds[-1]["overshoot"] = {f"{name} {y}": round(float(v), 3)
-                                       for (name, y), v in zip(keys, last) if v}
-            log.info("decompose: overshoot %s", rounds[-1]["overshoot"])
-            hard |= last > 0
-            tolerance = USAGE_TOLERANCE * master.row_scale[hard]
-            todo = {d: share[d] for d, c in choice.columns.items()
-                    if np.any(c.usage[hard] > share[d][hard] + tolerance)}
-        # 4. improve
-        for _ in range(opts.rounds):
-            if choice is not None and _gap(choice.cost_cny, best) <= target or _late(deadline):
-                break
-            if choice is None or choice.violation.any():
-                break
-            spare = limits - sum(c.usage for c in choice.columns.values())
-            within = {d: c.usage + np.maximum(spare, 0.0) for d, c in choice.columns.items()}
-            found = pool.price(zero, opts.solve, integer=True, limits=within)
-            master.add([c for c in found.values() if c is not None])
-            better = _choose(master, opts, deadline)
-            gained = better is not None and better.cost_cny < choice.cost_cny * (1 - 1e-9)
-            choice = better if gained else choice
-            log_round("improve; NPV: the plan chosen", choice.cost_cny, None,
-                      sum(c is not None for c in found.values()))
-            if not gained:
-                break
+        master = _alone(pool, inp, limits, opts, progress)
+        _prices(pool, master, limits, opts, progress, deadline)
+        choice = _plans(pool, master, limits, keys, opts, progress, deadline)
+        if choice is not None and not choice.violation.any():
+            choice = _improve(pool, master, limits, choice, opts, progress, deadline)
         if choice is None or choice.violation.any():
             lines = (_violations(choice, keys) if choice is not None else
                      ["no network plan among the depot plans found; raise --time-limit"])
             raise NoPlanError("time_limit" if choice is None else "infeasible", lines,
                               {"case": inp.name, "status": "infeasible", "conflicts": lines,
-                               "decomposition": {"rounds": rounds}})
-        # 5. tables
-        plans = pool.plan(choice, opts.solve)
+                               "decomposition": {"rounds": progress.rounds}})
+        plans = pool.plan(choice, opts.solve)  # 5. tables
     finally:
         pool.close()
-    return _network_result(inp, choice, plans, best, best_prices, keys, rounds, pool.solves,
-                           time.perf_counter() - start, opts.solve)
+    return _network_result(inp, choice, plans, progress, keys, pool.solves, opts.solve)
+
+
+def _alone(pool: _Pool, inp: Inputs, limits: np.ndarray, opts: DecomposeOptions,
+           progress: _Progress) -> Master:
+    """1. Each depot's LP relaxation with no prices: the master's first columns."""
+    zero = np.zeros(len(limits))
+    first = pool.price(zero, opts.solve, integer=False)
+    missing = sorted(d for d, c in first.items() if c is None)
+    if missing:
+        raise NoPlanError("infeasible", [f"depot {d} has no plan even on its own (evfleet "
+                                         "solve on it alone says why)" for d in missing],
+                          {"case": inp.name, "status": "infeasible"})
+    progress.log("alone", None, progress.bound(first, zero, limits), len(first))
+    return Master(sorted(first), limits, first)
+
+
+def _prices(pool: _Pool, master: Master, limits: np.ndarray, opts: DecomposeOptions,
+            progress: _Progress, deadline: float | None) -> None:
+    """2. Column generation on the depots' LP relaxations, until the master LP is within a
+    quarter of the asked gap of the best bound, or no depot has a better plan."""
+    for _ in range(PRICE_ROUNDS):
+        z, prices, mu = master.solve_lp()
+        best = progress.best
+        if best is not None and z - best <= opts.solve.mip_gap / 4 * abs(z) or _late(deadline):
+            return
+        found = pool.price(prices, opts.solve, integer=False)
+        bound = progress.bound(found, prices, limits)
+        new = [c for d, c in found.items() if c is not None and c.priced_bound_cny is not None
+               and c.priced_bound_cny < mu[d] - MIN_GAIN * max(abs(mu[d]), 1.0)]
+        progress.log("prices (LP); NPV: the master LP", z, bound, len(new))
+        if not new:
+            return
+        master.add(new)
+
+
+def _plans(pool: _Pool, master: Master, limits: np.ndarray, keys: list, opts: DecomposeOptions,
+           progress: _Progress, deadline: float | None) -> Choice | None:
+    """3. Integer plans within each depot's share of the master LP, chosen by the integer
+    master, then repaired while the chosen mix overshoots a row (see the module's docstring)."""
+    _, prices, _ = master.solve_lp()
+    share = master.allocation()
+    todo, hard, choice, last = share, np.zeros(len(keys), dtype=bool), None, None
+    for _ in range(REPAIR_ROUNDS):
+        if last is None or todo:  # within shares (the overshot rows hard after the first)
+            overshoot = np.where(hard, np.inf, master.violation_cny())
+            found = pool.price(prices, opts.solve, integer=True, limits=todo,
+                               overshoot_cny=overshoot)
+            step = "plans (MIP)" if last is None else "repair: overshot rows hard"
+        else:  # no depot overshoots its share: every depot is asked to absorb the overshoot
+            found = pool.price(np.zeros(len(keys)), opts.solve, integer=True,
+                               limits=_squeeze(choice, limits, last))
+            step = "repair: absorb the overshoot"
+        master.add([c for c in found.values() if c is not None])
+        progress.log(step, None, None, sum(c is not None for c in found.values()))
+        better = _choose(master, opts, deadline)
+        if last is not None and (better is None or not _scaled(master, better.violation)
+                                 < (1 - MIN_PROGRESS) * _scaled(master, last)):
+            if not todo:
+                break  # absorbing found nothing better either
+            todo = {}
+            continue
+        choice = better
+        progress.log("choose; NPV: the plan chosen", choice.cost_cny if choice else None,
+                     progress.best, 0)
+        if choice is None or not choice.violation.any() or _late(deadline):
+            break
+        last = choice.violation
+        progress.rounds[-1]["overshoot"] = {f"{name} {y}": round(float(v), 3)
+                                            for (name, y), v in zip(keys, last) if v}
+        hard |= last > 0
+        tolerance = USAGE_TOLERANCE * master.row_scale[hard]
+        todo = {d: share[d] for d, c in choice.columns.items()
+                if np.any(c.usage[hard] > share[d][hard] + tolerance)}
+    return choice
+
+
+def _improve(pool: _Pool, master: Master, limits: np.ndarray, choice: Choice,
+             opts: DecomposeOptions, progress: _Progress, deadline: float | None) -> Choice:
+    """4. While the gap is above the one asked: what the chosen plans leave of each row is
+    offered to every depot on top of what its plan uses; the master re-chooses."""
+    for _ in range(opts.rounds):
+        if _gap(choice.cost_cny, progress.best) <= opts.solve.mip_gap or _late(deadline):
+            break
+        spare = np.maximum(limits - sum(c.usage for c in choice.columns.values()), 0.0)
+        within = {d: c.usage + spare for d, c in choice.columns.items()}
+        found = pool.price(np.zeros(len(limits)), opts.solve, integer=True, limits=within)
+        master.add([c for c in found.values() if c is not None])
+        better = _choose(master, opts, deadline)
+        gained = better is not None and better.cost_cny < choice.cost_cny * (1 - 1e-9)
+        choice = better if gained else choice
+        progress.log("improve; NPV: the plan chosen", choice.cost_cny, None,
+                     sum(c is not None for c in found.values()))
+        if not gained:
+            break
+    return choice
 
 
 def _late(deadline: float | None) -> bool:
@@ -298,7 +331,7 @@ def _violations(choice: Choice, keys) -> list[str]:
             for (name, y), v in zip(keys, choice.violation) if v > 0]
 
 
-def _network_result(inp, choice, plans, bound, prices, keys, rounds, solves, seconds,
+def _network_result(inp, choice, plans, progress, keys, solves,
                     options) -> tuple[dict, dict[str, pd.DataFrame]]:
     depots = sorted(plans)
     tables = {}
@@ -310,20 +343,21 @@ def _network_result(inp, choice, plans, bound, prices, keys, rounds, solves, sec
         order = [k for k in ("year", "depot", "duty", "model", "day", "hour") if k in frame.columns]
         tables[name] = frame.sort_values(order, kind="stable").reset_index(drop=True)
     tables["compliance"] = compliance(tables, inp)
-    npv = choice.cost_cny
+    npv, bound, prices = choice.cost_cny, progress.best, progress.best_prices
     gap = _gap(npv, bound)
     unit = {"budget": "CNY per CNY", "carbon_cap": "CNY per t CO2", "ev_share": "CNY per vehicle"}
     summary = {
         "case": inp.name,
         "status": "optimal" if gap is not None and gap <= options.mip_gap + 1e-9 else "time_limit",
         "objective_npv_cny": npv, "mip_gap": gap, "bound_npv_cny": bound,
-        "build_seconds": 0.0, "solve_seconds": round(seconds, 3),
+        "build_seconds": 0.0,
+        "solve_seconds": round(time.perf_counter() - progress.start, 3),
         "method": f"decomposed by depot: {len(depots)} depots, {solves} depot solves",
         "decomposition": {
             "bound": "Lagrangian: the depots priced on the budget, carbon cap and electric share",
             "prices": {f"{name} {y}": {"value": round(float(p), 6), "unit": unit[name]}
                        for (name, y), p in zip(keys, prices)},
-            "rounds": rounds,
+            "rounds": progress.rounds,
         },
     }
     summary["per_year"] = per_year(tables, inp)
