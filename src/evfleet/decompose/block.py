@@ -19,7 +19,6 @@ back into result tables by building its model again and loading the column value
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass
 
 import highspy
@@ -79,7 +78,6 @@ class Column:
     integer: bool
     priced_bound_cny: float | None = None
     x: np.ndarray | None = None  # column values (integer columns only: the plan may be chosen)
-    seconds: float = 0.0  # HiGHS's time for it
 
 
 class DepotBlock:
@@ -121,9 +119,7 @@ class DepotBlock:
                          else highspy.kHighsInf)
         if not integer and self.basis is not None and limits is None:
             h.setBasis(self.basis)
-        start = time.perf_counter()
         h.solve()
-        seconds = time.perf_counter() - start
         status, info = h.getModelStatus(), h.getInfo()
         if info.primal_solution_status != FEASIBLE or status not in (MS.kOptimal, MS.kTimeLimit):
             return None
@@ -144,7 +140,7 @@ class DepotBlock:
         priced = None  # HiGHS's objective values include the offset
         if bound is not None and limits is None:
             priced = bound * self.scale_cny + float(prices @ self.k)
-        return Column(self.depot, cost, usage, is_plan, priced, x if is_plan else None, seconds)
+        return Column(self.depot, cost, usage, is_plan, priced, x if is_plan else None)
 
 
     def _add_limits(self, h: highspy.Highs, limits: np.ndarray,
