@@ -127,6 +127,11 @@ def _hourly(mx: Matrix, name: str, depots: tuple[str, ...], inp: Inputs) -> Hour
     return Hourly(depots, pos)
 
 
+def _lengths(inp: Inputs) -> np.ndarray:
+    """Hours in each block of the day, shaped to broadcast over (..., R, H)."""
+    return np.array([inp.hour_length_h[h] for h in inp.hours])[None, :]
+
+
 def _drh(table: dict, depots, inp: Inputs) -> np.ndarray:
     """(d, r, h) data as an array of shape (D, 1, R, H) that broadcasts over years."""
     out = np.array([[[table[d, r, h] for h in inp.hours] for r in inp.days] for d in depots])
@@ -314,7 +319,7 @@ def _charging(mx: Matrix, ledger: Ledger, inp: Inputs, fleet: Fleet) -> Hourly:
                 cols.extend([col] * R)
                 vals.extend([-e] * R)
     mx.terms(rows, cols, vals)
-    mx.terms(energy[..., None], charge.pos, 1.0)
+    mx.terms(energy[..., None], charge.pos, np.broadcast_to(_lengths(inp), charge.pos.shape))
     # charger_power: p - P <= 0 ; vehicle_intake: p - share x I <= 0
     hours = _grid(evd, inp)
     cp = mx.rows("charger_power", hours, -INF, 0.0).reshape(charge.pos.shape)
@@ -413,8 +418,9 @@ def _storage(mx: Matrix, ledger: Ledger, inp: Inputs) -> Storage:
     bal = mx.rows("storage_balance", hours, 0.0, 0.0).reshape(shape)
     mx.terms(bal, soc.pos, 1.0)
     mx.terms(bal, np.roll(soc.pos, 1, axis=3), -1.0)
-    mx.terms(bal, ch.pos, -eta)
-    mx.terms(bal, dis.pos, 1.0 / eta)
+    length = np.broadcast_to(_lengths(inp), shape)
+    mx.terms(bal, ch.pos, -(length * eta))
+    mx.terms(bal, dis.pos, length / eta)
     cap = np.broadcast_to(kwh[:, :, None, None], shape)
     for name, block, coef in (("storage_energy_limit", soc, 1.0),
                               ("storage_charge_limit", ch, inp.storage_power_kw_per_kwh),
@@ -493,14 +499,15 @@ def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Hourly, pv_used
                  [1.0, -1.0, -inp.upgrade_max_kw[d]])
 
     w = np.array([inp.day_weight[r] for r in inp.days])[None, :, None]
+    length = _lengths(inp)
     price = _drh(inp.price_cny_per_kwh, depots, inp)[:, 0]  # (D, R, H)
     left = _left(inp.upgrade_life, inp)
     for yi, y in enumerate(years):
-        ledger.cost(y, g.pos[:, yi], w * price)
+        ledger.cost(y, g.pos[:, yi], w * length * price)
         factor = np.array([inp.grid_tco2_per_kwh[d, y] for d in depots])[:, None, None]
-        ledger.emissions(y, g.pos[:, yi], factor * w)
+        ledger.emissions(y, g.pos[:, yi], factor * w * length)
         for d in pv_export.depots:
-            ledger.cost(y, pv_export.at(d)[yi], -w[0] * inp.feed_in_cny_per_kwh[d])
+            ledger.cost(y, pv_export.at(d)[yi], -((w * length)[0] * inp.feed_in_cny_per_kwh[d]))
         for d in depots:
             if (d, y) in inp.demand_cny_per_kw_year:
                 col = peak[d, y] if (d, y) in inp.two_part_fixed else billed[d, y]

@@ -33,6 +33,7 @@ KWH_PER_MWH = 1000.0
 MONTHS_PER_YEAR = 12
 DAYS_PER_YEAR = 365
 HOURS = tuple(range(24))
+PRICE_EQUAL_CNY_PER_KWH = 1e-9  # prices closer than this are one time-of-use period
 
 DK = tuple[str, str]
 DKJ = tuple[str, str, str]
@@ -54,7 +55,8 @@ class Inputs:
     days: tuple[str, ...]
     day_weight: dict[str, float]  # r -> days of the year it stands for (sum 365)
     day_members: dict[str, tuple[int, ...]]  # r -> the days of the year (0-364) it averages
-    hours: tuple[int, ...]
+    hours: tuple[int, ...]  # first hour of each block of the day (every hour unless merged)
+    hour_length_h: dict[int, float]  # h -> hours the block starting at h lasts
 
     # --- fleet -------------------------------------------------------------------------------
     duties: tuple[DK, ...]
@@ -173,6 +175,30 @@ def tariff_periods(tariff: Tariff) -> dict[tuple[int, int], str]:
 def tariff_year(tariff: Tariff) -> np.ndarray:
     """(365, 24) price of every hour of a non-leap year, from the month-hour periods."""
     return price_year({k: tariff.prices_cny_per_kwh[p] for k, p in tariff_periods(tariff).items()})
+
+
+def hour_blocks(equal: np.ndarray, similar: np.ndarray,
+                tolerance: float) -> tuple[tuple[int, ...], ...]:
+    """The hours of the day merged into blocks of consecutive hours, greedily from hour 0.
+
+    An hour joins the block before it while every row of `equal` (time-of-use prices, one row per
+    city and day) is the same over the block and every row of `similar` (PV kW/kWp, the load shape
+    with mean 1, the plugged-in share) spans at most `tolerance` over it. Blocks never wrap past
+    midnight. With equal prices a block's energy cost is exact; what merging loses is the shape of
+    PV, load and plug-in within the block (docs/representative-days.md, hour blocks).
+    """
+    blocks, current = [], [0]
+    for h in range(1, equal.shape[1]):
+        trial = current + [h]
+        same_price = np.ptp(equal[:, trial], axis=1).max() <= PRICE_EQUAL_CNY_PER_KWH
+        close = np.ptp(similar[:, trial], axis=1).max() <= tolerance
+        if same_price and close:
+            current = trial
+        else:
+            blocks.append(tuple(current))
+            current = [h]
+    blocks.append(tuple(current))
+    return tuple(blocks)
 
 
 def need_count(vehicles: int, growth: float, years_from_start: int) -> int:
@@ -362,17 +388,25 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
                                     [prices[c] for c in clustered]),
                        case.representative_days or policy.default_representative_days)
     days, weights = rep.names, rep.weight
-    pv_by_city = {c: rep.average(catalog.pv_years[c]) for c in used}
-    price_by_city = {c: rep.average(prices[c]) for c in used}
+    day_index = {r: i for i, r in enumerate(days)}  # row of a day in the (days, 24) arrays below
+    pv_by_city = {c: _day_hours(rep.average(catalog.pv_years[c]), days) for c in used}
+    price_by_city = {c: _day_hours(rep.average(prices[c]), days) for c in used}
+    depot_cities = sorted({depot_city[dp.id] for dp in case.depots})
+    blocks = (hour_blocks(np.vstack([price_by_city[c] for c in depot_cities]),
+                          np.vstack([*(pv_by_city[c] for c in depot_cities), LOAD_SHAPE, PLUGGED_SHARE]),
+                          policy.hour_block_tolerance)
+              if case.hour_blocks else tuple((h,) for h in HOURS))
+    hours = tuple(b[0] for b in blocks)
     pv_kw_per_kwp, load_kw, plugged, price_h = {}, {}, {}, {}
     for dp in case.depots:
         key = depot_city[dp.id]
         for r in days:
-            for h in HOURS:
-                pv_kw_per_kwp[dp.id, r, h] = pv_by_city[key][r, h]
-                load_kw[dp.id, r, h] = dp.building_load_kw * float(LOAD_SHAPE[h])
-                plugged[dp.id, r, h] = float(PLUGGED_SHARE[h])
-                price_h[dp.id, r, h] = price_by_city[key][r, h]
+            for b in blocks:
+                h, i, block = b[0], day_index[r], list(b)
+                pv_kw_per_kwp[dp.id, r, h] = float(pv_by_city[key][i, block].mean())
+                load_kw[dp.id, r, h] = dp.building_load_kw * float(LOAD_SHAPE[block].mean())
+                plugged[dp.id, r, h] = float(PLUGGED_SHARE[block].mean())
+                price_h[dp.id, r, h] = float(price_by_city[key][i, block].mean())
 
     # --- grid and tariff ---------------------------------------------------------------------------
     threshold = policy.two_part_tariff_threshold_kva
@@ -404,7 +438,7 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
         name=case.name, years=years, start_year=start, end_year=end,
         discount_factor={y: 1.0 / (1.0 + rate) ** (y - start) for y in horizon},
         depots=depots, depot_city=depot_city, days=days, day_weight=weights,
-        day_members=rep.members, hours=HOURS,
+        day_members=rep.members, hours=hours, hour_length_h={b[0]: float(len(b)) for b in blocks},
         duties=tuple(duties), need_count=need, servable=tuple(servable), excluded=tuple(excluded),
         vehicle_energy={j: v.energy for j, v in vehicles.items()},
         cohorts=cohorts_sorted, cohort_years=tuple(cohort_years),
@@ -492,6 +526,11 @@ def money_scale(prices_cny: list[float]) -> float:
     if not positive:
         return 1.0
     return 10.0 ** round(math.log10(math.sqrt(min(positive) * max(positive))))
+
+
+def _day_hours(by_day_hour: dict[tuple[str, int], float], days: tuple[str, ...]) -> np.ndarray:
+    """A (day, hour) -> value map as a (days, 24) array, days in the order given."""
+    return np.array([[by_day_hour[r, h] for h in HOURS] for r in days])
 
 
 def _group(items, key) -> dict:

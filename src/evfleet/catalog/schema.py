@@ -145,6 +145,7 @@ class Policy(Strict):
     grid_upgrade_life_years: LifeYears
     usable_battery_share: Share
     default_representative_days: int = Field(ge=1, le=365)
+    hour_block_tolerance: NonNegative  # largest spread of a profile within a merged block
     diesel_kgco2_per_l: NonNegative
     gasoline_kgco2_per_l: NonNegative
     sources: Sources = {}

@@ -97,15 +97,16 @@ def ev_intake_kw_def_rule(m, d, y):
 def charge_energy_rule(m, d, y, r):
     r"""Each representative day, the depot delivers its electric fleet's charging need.
 
-    .. math:: \sum_h p^{ch}_{dyrh} \cdot 1\,h + s^{ch}_{dyr} = \sum_{k,j \in EV,c} e_{dkj}\, n_{dkjcy}
+    .. math:: \sum_h L_h\, p^{ch}_{dyrh} + s^{ch}_{dyr} = \sum_{k,j \in EV,c} e_{dkj}\, n_{dkjcy}
 
-    e = daily_km x kWh/100 km / 100 x days_per_year / 365. Units: kWh per day.
+    L_h: hours in the block starting at h (1 unless hours are merged); e = daily_km x kWh/100 km
+    / 100 x days_per_year / 365. Units: kWh per day.
     """
     inp = m.inp
     need = pyo.quicksum(inp.charge_kwh_per_vehicle_day[t[:3]] * m.vehicles_count[t]
                         for t in inp.ev_cohort_years_by_depot.get((d, y), ()))
     slack = m.charge_slack_kwh[d, y, r] if "charge_slack_kwh" in inp.slack_groups else 0
-    return pyo.quicksum(m.charge_kw[d, y, r, h] for h in m.HOURS) + slack == need
+    return pyo.quicksum(inp.hour_length_h[h] * m.charge_kw[d, y, r, h] for h in m.HOURS) + slack == need
 
 
 def charger_power_rule(m, d, y, r, h):

@@ -152,14 +152,14 @@ def billed_peak_rule(m, d, y):
 
 
 def _add_grid_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
-    w = inp.day_weight
+    w, length = inp.day_weight, inp.hour_length_h
 
     def energy(m, y):
-        return pyo.quicksum(w[r] * inp.price_cny_per_kwh[d, r, h] * m.grid_import_kw[d, y, r, h]
+        return pyo.quicksum(w[r] * length[h] * inp.price_cny_per_kwh[d, r, h] * m.grid_import_kw[d, y, r, h]
                             for d in inp.depots for r in inp.days for h in inp.hours)
 
     def export(m, y):
-        return pyo.quicksum(w[r] * inp.feed_in_cny_per_kwh[d] * m.export_kw[d, y, r, h]
+        return pyo.quicksum(w[r] * length[h] * inp.feed_in_cny_per_kwh[d] * m.export_kw[d, y, r, h]
                             for d in inp.export_depots for r in inp.days for h in inp.hours)
 
     def demand(m, y):
@@ -174,7 +174,7 @@ def _add_grid_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
                             for d in inp.upgrade_depots)
 
     def grid_emissions(m, y):
-        return pyo.quicksum(inp.grid_tco2_per_kwh[d, y] * w[r] * m.grid_import_kw[d, y, r, h]
+        return pyo.quicksum(inp.grid_tco2_per_kwh[d, y] * w[r] * length[h] * m.grid_import_kw[d, y, r, h]
                             for d in inp.depots for r in inp.days for h in inp.hours)
 
     m.energy_cny = pyo.Expression(m.YEARS, rule=energy, doc="grid energy at the hourly tariff [CNY]")

@@ -163,17 +163,20 @@ def storage_limit_rule(m, d, y):
 
 
 def storage_balance_rule(m, d, y, r, h):
-    r"""State of charge after hour h, cyclic over the representative day (hour -1 is hour 23).
+    r"""State of charge at the end of the block starting at hour h, cyclic over the representative
+    day (the block before the first is the last).
 
-    .. math:: e_{dyrh} = e_{dyr,h-1} + \eta\, c_{dyrh} \cdot 1h - d_{dyrh} \cdot 1h / \eta
+    .. math:: e_{dyrh} = e_{dyr,h^-} + L_h \left(\eta\, c_{dyrh} - d_{dyrh} / \eta\right)
 
+    h-: the block before h; L_h: its length in hours (1 unless hours are merged);
     eta = sqrt(round_trip_efficiency). Units: kWh.
     """
     inp = m.inp
     prev = inp.hours[(inp.hours.index(h) - 1) % len(inp.hours)]
-    eta = inp.storage_efficiency
+    eta, length = inp.storage_efficiency, inp.hour_length_h[h]
     return (m.storage_soc_kwh[d, y, r, h] == m.storage_soc_kwh[d, y, r, prev]
-            + eta * m.storage_charge_kw[d, y, r, h] - m.storage_discharge_kw[d, y, r, h] / eta)
+            + length * eta * m.storage_charge_kw[d, y, r, h]
+            - length * m.storage_discharge_kw[d, y, r, h] / eta)
 
 
 def storage_energy_limit_rule(m, d, y, r, h):

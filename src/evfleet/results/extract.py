@@ -131,12 +131,14 @@ def _grid(m, inp):
 
 
 def _energy(m, inp):
+    """One row per hour of the day; where hours are merged, every hour of a block carries the
+    block's powers and the state of charge moves linearly across it (the powers are constant)."""
     rows = []
     for (d, y, r, h) in m.DEPOT_HOURS:
         key = (d, y, r, h)
         pv_out = _v(m.pv_kw[d, y]) * inp.pv_kw_per_kwp[d, r, h] if key in m.PV_HOURS else 0.0
-        rows.append({
-            "depot": d, "year": y, "day": r, "hour": h, "weight_days": inp.day_weight[r],
+        row = {
+            "depot": d, "year": y, "day": r, "weight_days": inp.day_weight[r],
             "charge_kw": _v(m.charge_kw[key]) if key in m.EV_DEPOT_HOURS else 0.0,
             "building_kw": inp.building_load_kw[d, r, h],
             "grid_kw": _v(m.grid_import_kw[key]),
@@ -145,9 +147,15 @@ def _energy(m, inp):
             "export_kw": _v(m.export_kw[key]) if key in m.EXPORT_HOURS else 0.0,
             "storage_charge_kw": _v(m.storage_charge_kw[key]) if key in m.STORAGE_HOURS else 0.0,
             "storage_discharge_kw": _v(m.storage_discharge_kw[key]) if key in m.STORAGE_HOURS else 0.0,
-            "storage_soc_kwh": _v(m.storage_soc_kwh[key]) if key in m.STORAGE_HOURS else 0.0,
             "price_cny_per_kwh": inp.price_cny_per_kwh[d, r, h],
-        })
+        }
+        soc_end = _v(m.storage_soc_kwh[key]) if key in m.STORAGE_HOURS else 0.0
+        prev = inp.hours[(inp.hours.index(h) - 1) % len(inp.hours)]
+        soc_start = _v(m.storage_soc_kwh[d, y, r, prev]) if key in m.STORAGE_HOURS else 0.0
+        length = int(inp.hour_length_h[h])
+        for i in range(length):
+            soc = soc_start + (soc_end - soc_start) * (i + 1) / length
+            rows.append({**row, "hour": h + i, "storage_soc_kwh": soc})
     cols = ["depot", "year", "day", "hour", "weight_days", "charge_kw", "building_kw", "grid_kw",
             "pv_output_kw", "pv_used_kw", "export_kw", "storage_charge_kw", "storage_discharge_kw",
             "storage_soc_kwh", "price_cny_per_kwh"]
@@ -196,8 +204,8 @@ def _emissions(m, inp):
             fuel[t[0], t[4]] += inp.fuel_tco2_per_vehicle[key] * _count(m.vehicles_count[t])
     rows = []
     for (d, y) in m.DEPOT_YEARS:
-        grid = sum(inp.grid_tco2_per_kwh[d, y] * inp.day_weight[r] * _v(m.grid_import_kw[d, y, r, h])
-                   for r in inp.days for h in inp.hours)
+        grid = sum(inp.grid_tco2_per_kwh[d, y] * inp.day_weight[r] * inp.hour_length_h[h]
+                   * _v(m.grid_import_kw[d, y, r, h]) for r in inp.days for h in inp.hours)
         rows.append({"year": y, "depot": d, "source": "fuel", "t": fuel[d, y]})
         rows.append({"year": y, "depot": d, "source": "grid", "t": grid})
     return _frame(rows, ["year", "depot", "source", "t"], ["year", "depot", "source"])
