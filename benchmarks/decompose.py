@@ -2,6 +2,7 @@
 
     python benchmarks/decompose.py --sizes 60,150,500,1500 --workers 2
     python benchmarks/decompose.py --sizes 15                  # what CI runs
+    python benchmarks/decompose.py --sizes 1500 --hour-blocks  # hours merged (inputs.hour_blocks)
 
 Each size N is the network benchmarks/scale.py generates (evfleet.network over the 15 pilot
 cities; N = 60 is cases/pilot-15.yaml's layout), solved by the command line exactly as a planner
@@ -30,7 +31,7 @@ sys.path.insert(0, str(HERE))
 
 from scale import write_case  # benchmarks/ is not a package
 
-FIELDS = ["depots", "workers", "status", "npv_cny", "bound_cny", "gap", "wall_s", "peak_gb",
+FIELDS = ["depots", "workers", "hour_blocks", "status", "npv_cny", "bound_cny", "gap", "wall_s", "peak_gb",
           "depot_solves", "lp_rounds", "alone_s", "prices_s", "plans_s", "improve_s", "tables_s"]
 
 
@@ -68,18 +69,22 @@ class TreeMemory:
 
 
 def run(n: int, args) -> dict:
-    case = write_case(n, args.out)
+    case = write_case(n, args.out, hour_blocks=args.hour_blocks)
     out = args.out / f"network-{n}"
     cmd = [sys.executable, "-m", "evfleet", "solve", str(case), "-o", str(out), "--force",
-           "--decompose", "depot", "--workers", str(args.workers), "--gap", str(args.gap)]
+           "--decompose", "depot", "--workers", str(args.workers), "--gap", str(args.gap),
+           "--progress"]
     if args.time_limit:
         cmd += ["--time-limit", str(args.time_limit)]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    memory = TreeMemory(proc.pid)
-    _, stderr = proc.communicate()
-    row = {"depots": n, "workers": args.workers, "wall_s": round(time.perf_counter() - start, 1),
-           "peak_gb": round(memory.stop(), 2)}
+    log_path = args.out / f"network-{n}.log"  # the rounds as they end (--progress)
+    with log_path.open("w", encoding="utf-8") as log_file:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log_file, text=True)
+        memory = TreeMemory(proc.pid)
+        proc.wait()
+    stderr = log_path.read_text(encoding="utf-8")
+    row = {"depots": n, "workers": args.workers, "hour_blocks": args.hour_blocks,
+           "wall_s": round(time.perf_counter() - start, 1), "peak_gb": round(memory.stop(), 2)}
     summary_path = out / "summary.json"
     if proc.returncode not in (0, 1) or not summary_path.exists():
         tail = (stderr.strip().splitlines() or ["no output"])[-1]
@@ -110,6 +115,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--gap", type=float, default=0.01)
     ap.add_argument("--time-limit", type=float, default=None)
+    ap.add_argument("--hour-blocks", action="store_true",
+                    help="merge hours of equal tariff and similar profiles (hour_blocks: true)")
     ap.add_argument("--out", type=Path, default=Path("runs/bench-decompose"))
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -56,14 +56,15 @@ def layout(n: int) -> dict:
     return {"centres": centres, "stations": per_city - centres, "hubs": hubs}
 
 
-def write_case(n: int, folder: Path) -> Path:
+def write_case(n: int, folder: Path, **keys) -> Path:
+    """The generated network of n depots as a case file; `keys` are added to the case."""
     from ruamel.yaml import YAML
 
     from evfleet.network import PILOT_CITIES, network_case
 
     shape = layout(n)
     case = network_case(f"network-{n}", PILOT_CITIES, shape["stations"], shape["centres"],
-                        shape["hubs"], strategy="lp-fix")
+                        shape["hubs"], strategy="lp-fix") | keys
     path = folder / f"network-{n}.yaml"
     yaml = YAML()
     yaml.default_flow_style = None

@@ -93,14 +93,18 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
               help="with --decompose: local processes solving depots [default: cores]")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="with --decompose: solve the depots on this Dask cluster")
+@click.option("--progress", is_flag=True,
+              help="with --decompose: report each round (bound, plan, seconds) as it ends")
 @click.option("--debug", is_flag=True, help="show a traceback on unexpected errors")
 def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, gap: float,
           threads: int | None, force: bool, strategy: str | None, decompose: str | None,
-          workers: int | None, scheduler: str | None, debug: bool) -> None:
+          workers: int | None, scheduler: str | None, progress: bool, debug: bool) -> None:
     """Solve each CASE (YAML or .xlsx case file) and write its plan.
 
     Exit status: 0 every case has a plan; 1 some case has none; 2 some case has bad input.
     """
+    if progress:
+        logging.getLogger("evfleet.decompose").setLevel(logging.INFO)
     if out is not None and len(cases) > 1:
         click.echo("--out takes one case; with several, each goes to runs/<case name>/", err=True)
         sys.exit(EXIT_BAD_INPUT)
