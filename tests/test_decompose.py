@@ -17,6 +17,7 @@ with both diesel (18,600, capex 4,000) the 3,200 of budget left lets a depot go 
 
 import copy
 import json
+import logging
 
 import pytest
 from click.testing import CliRunner
@@ -47,10 +48,12 @@ def solve(tmp_path, data, *extra):
     return json.loads((out / "summary.json").read_text()), out
 
 
-def test_shared_budget_plan_bound_and_improvement(tmp_path):
+def test_shared_budget_plan_bound_and_improvement(tmp_path, caplog, request):
     whole, _ = solve(tmp_path, twin(7200))
     assert whole["objective_npv_cny"] == pytest.approx(13040)
-    got, out = solve(tmp_path, twin(7200), "--decompose", "depot", "--workers", "1")
+    progress = logging.getLogger("evfleet.decompose")  # --progress turns its INFO lines on
+    request.addfinalizer(lambda: progress.setLevel(logging.NOTSET))
+    got, out = solve(tmp_path, twin(7200), "--decompose", "depot", "--workers", "1", "--progress")
     assert got["objective_npv_cny"] == pytest.approx(13040)
     assert got["bound_npv_cny"] == pytest.approx(2 * 9300 + (4000 - 7200) * 3740 / 2100)
     assert got["mip_gap"] == pytest.approx((13040 - got["bound_npv_cny"]) / 13040)
@@ -60,6 +63,9 @@ def test_shared_budget_plan_bound_and_improvement(tmp_path):
     assert dec["prices"]["budget 2025"]["value"] == pytest.approx(3740 / 2100, rel=1e-6)
     steps = [r["step"].split(";")[0] for r in dec["rounds"]]
     assert steps[0] == "alone" and "plans (MIP)" in steps
+    reported = [r.getMessage() for r in caplog.records if r.name == "evfleet.decompose"]
+    assert len(reported) == len(dec["rounds"])  # --progress: one line per round, as it ends
+    assert reported[0].startswith("decompose: alone")
     chosen = [r["npv_cny"] for r in dec["rounds"] if r["step"].startswith(("choose", "improve"))]
     assert chosen[0] in (pytest.approx(18600), pytest.approx(14860))  # which tie HiGHS takes
     assert chosen[-1] == pytest.approx(13040)
