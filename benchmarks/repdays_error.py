@@ -56,8 +56,7 @@ def main() -> None:
         days = cluster_days(features, n)
         w = np.array([days.weight[r] for r in days.names])
         for k in keys:
-            rep_pv = np.array([[days.average(pv[k])[r, h] for h in range(24)] for r in days.names])
-            rep_price = np.array([[days.average(price[k])[r, h] for h in range(24)] for r in days.names])
+            rep_pv, rep_price = days.means(pv[k]), days.means(price[k])
             got = figures(rep_pv, rep_price, w)
             rows.append({"days": len(days.names), "city": k,
                          **{f"{m}_error_pct": 100 * (got[m] - full[k][m]) / full[k][m] for m in got}})

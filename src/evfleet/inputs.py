@@ -389,8 +389,8 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
                        case.representative_days or policy.default_representative_days)
     days, weights = rep.names, rep.weight
     day_index = {r: i for i, r in enumerate(days)}  # row of a day in the (days, 24) arrays below
-    pv_by_city = {c: _day_hours(rep.average(catalog.pv_years[c]), days) for c in used}
-    price_by_city = {c: _day_hours(rep.average(prices[c]), days) for c in used}
+    pv_by_city = {c: rep.means(catalog.pv_years[c]) for c in used}
+    price_by_city = {c: rep.means(prices[c]) for c in used}
     depot_cities = sorted({depot_city[dp.id] for dp in case.depots})
     blocks = (hour_blocks(np.vstack([price_by_city[c] for c in depot_cities]),
                           np.vstack([*(pv_by_city[c] for c in depot_cities), LOAD_SHAPE, PLUGGED_SHARE]),
@@ -526,11 +526,6 @@ def money_scale(prices_cny: list[float]) -> float:
     if not positive:
         return 1.0
     return 10.0 ** round(math.log10(math.sqrt(min(positive) * max(positive))))
-
-
-def _day_hours(by_day_hour: dict[tuple[str, int], float], days: tuple[str, ...]) -> np.ndarray:
-    """A (day, hour) -> value map as a (days, 24) array, days in the order given."""
-    return np.array([[by_day_hour[r, h] for h in HOURS] for r in days])
 
 
 def _group(items, key) -> dict:

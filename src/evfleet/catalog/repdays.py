@@ -33,10 +33,16 @@ class RepresentativeDays:
     weight: dict[str, float]
     members: dict[str, tuple[int, ...]]
 
+    def means(self, year: np.ndarray) -> np.ndarray:
+        """(days, 24): each representative day's mean over its members of a (365, 24) series,
+        days in the order of `names`."""
+        return np.array([year[list(self.members[r])].mean(axis=0) for r in self.names])
+
     def average(self, year: np.ndarray) -> dict[tuple[str, int], float]:
         """(day, hour) -> mean over the day's members of a (365, 24) series."""
-        return {(r, h): float(year[list(self.members[r]), h].mean())
-                for r in self.names for h in range(HOURS_PER_DAY)}
+        means = self.means(year)
+        return {(r, h): float(means[i, h]) for i, r in enumerate(self.names)
+                for h in range(HOURS_PER_DAY)}
 
 
 def cluster_days(features: np.ndarray, k: int, seed: int = SEED) -> RepresentativeDays:
