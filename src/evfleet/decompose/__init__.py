@@ -22,11 +22,11 @@ solved to a gap still gives a valid bound). The steps:
    plans uses); each depot's integer plan (MIP) is solved at the master's prices within its
    share, which it may overshoot only at the master's violation cost (so it overshoots only
    where whole vehicles or chargers leave no choice). The integer master then picks one plan per
-   depot meeting every row. Where no mix does, the rows overshot become hard (no overshoot)
-   and the depots whose plan overshoots its share of them are solved again, so the overshoot
-   moves to rows other depots leave unused; when that no longer helps, every depot is asked
-   for a plan that absorbs the whole overshoot (_squeeze) and the master takes the cheapest
-   offers (REPAIR_ROUNDS rounds at most).
+   depot meeting every row. Where no mix does (or the mix is above the asked gap), what it
+   overshoots is held back from the rows of the master LP, which now holds every integer plan
+   found, and only the depots that LP does not settle on one integer plan are solved again
+   within their new shares (in a basic solution at most one depot per coupling row mixes
+   plans); the integer master re-chooses (REPAIR_ROUNDS rounds at most).
 4. Improve. While the gap is above the one asked: the budget, cap and electric share left over
    by the chosen plans are offered to every depot on top of what its plan uses (a MIP per depot
    within those limits); the integer master then re-chooses among all plans.
@@ -62,8 +62,7 @@ log = logging.getLogger(__name__)
 SEPARABLE_SUMS = ("capex_cny", "opex_cny", "emissions_t", "ev_count", "ice_count", "chargers",
                   "pv_kw", "storage_kwh")
 PRICE_ROUNDS = 60  # column-generation rounds at most (each: one LP per depot)
-REPAIR_ROUNDS = 8  # step 3 at most this many times (the pilot needed 4)
-MIN_PROGRESS = 0.01  # a repair round must cut the overshoot by this share to count
+REPAIR_ROUNDS = 8  # step 3 at most this many times
 USAGE_TOLERANCE = 1e-7  # of a row's scale: a plan within its share up to this fits
 MIN_GAIN = 1e-9  # a plan enters the master when it improves it by more than this share of mu_d
 
@@ -235,43 +234,50 @@ def _prices(pool: _Pool, master: Master, limits: np.ndarray, opts: DecomposeOpti
 
 def _plans(pool: _Pool, master: Master, limits: np.ndarray, keys: list, opts: DecomposeOptions,
            progress: _Progress, deadline: float | None) -> Choice | None:
-    """3. Integer plans within each depot's share of the master LP, chosen by the integer
-    master, then repaired while the chosen mix overshoots a row (see the module's docstring)."""
-    _, prices, _ = master.solve_lp()
-    share = master.allocation()
-    todo, hard, choice, last = share, np.zeros(len(keys), dtype=bool), None, None
+    """3. Integer plans within each depot's share of the master LP (_shares), chosen by the
+    integer master; then, while the chosen mix overshoots a row, the overshoot is held back from
+    the master LP's limits and the depots whose chosen plan does not fit their new share are
+    solved again within it."""
+    hold, choice = np.zeros(len(keys)), None
     for _ in range(REPAIR_ROUNDS):
-        if last is None or todo:  # within shares (the overshot rows hard after the first)
-            overshoot = np.where(hard, np.inf, master.violation_cny())
-            found = pool.price(prices, opts.solve, integer=True, limits=todo,
-                               overshoot_cny=overshoot)
-            step = "plans (MIP)" if last is None else "repair: overshot rows hard"
-        else:  # no depot overshoots its share: every depot is asked to absorb the overshoot
-            found = pool.price(np.zeros(len(keys)), opts.solve, integer=True,
-                               limits=_squeeze(choice, limits, last))
-            step = "repair: absorb the overshoot"
+        _, prices, _ = master.solve_lp(limits - hold)
+        share = _shares(master, limits - hold)
+        if choice is not None:
+            fits = USAGE_TOLERANCE * master.row_scale
+            share = {d: s for d, s in share.items() if np.any(choice.columns[d].usage > s + fits)}
+            if not share:
+                break  # every chosen plan fits the new shares: nothing to solve again
+        found = pool.price(prices, opts.solve, integer=True, limits=share,
+                           overshoot_cny=master.violation_cny())
         master.add([c for c in found.values() if c is not None])
-        progress.log(step, None, None, sum(c is not None for c in found.values()))
+        progress.log("plans (MIP)" if choice is None else "repair: overshoot held back", None,
+                     None, sum(c is not None for c in found.values()))
         better = _choose(master, opts, deadline)
-        if last is not None and (better is None or not _scaled(master, better.violation)
-                                 < (1 - MIN_PROGRESS) * _scaled(master, last)):
-            if not todo:
-                break  # absorbing found nothing better either
-            todo = {}
-            continue
-        choice = better
+        if better is not None and (choice is None or _rank(master, better) < _rank(master, choice)):
+            choice = better
         progress.log("choose; NPV: the plan chosen", choice.cost_cny if choice else None,
                      progress.best, 0)
         if choice is None or not choice.violation.any() or _late(deadline):
             break
-        last = choice.violation
         progress.rounds[-1]["overshoot"] = {f"{name} {y}": round(float(v), 3)
-                                            for (name, y), v in zip(keys, last) if v}
-        hard |= last > 0
-        tolerance = USAGE_TOLERANCE * master.row_scale[hard]
-        todo = {d: share[d] for d, c in choice.columns.items()
-                if np.any(c.usage[hard] > share[d][hard] + tolerance)}
+                                            for (name, y), v in zip(keys, choice.violation) if v}
+        hold += choice.violation
     return choice
+
+
+def _shares(master: Master, limits: np.ndarray) -> dict[str, np.ndarray]:
+    """Each depot's share of every row: what its mix of plans uses in the master LP just
+    solved (at `limits`) plus, of what that solution leaves unused of a row, a part in
+    proportion to the depot's use of the row. The shares sum to the limits; a row the network
+    does not need in full (no price) is no longer split so tightly that whole vehicles force a
+    depot over its share of another row."""
+    share = master.allocation()
+    depots = list(share)
+    used = np.array([share[d] for d in depots])
+    spare = np.maximum(limits - used.sum(axis=0), 0.0)
+    weight, total = np.abs(used), np.abs(used).sum(axis=0)
+    weight = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 1.0 / len(depots))
+    return dict(zip(depots, used + weight * spare))
 
 
 def _improve(pool: _Pool, master: Master, limits: np.ndarray, choice: Choice,
@@ -309,19 +315,9 @@ def _choose(master: Master, opts: DecomposeOptions, deadline) -> Choice | None:
     return master.solve_integer(opts.solve.mip_gap / 10, left)
 
 
-def _scaled(master: Master, violation: np.ndarray) -> float:
-    """An overshoot summed over rows of different units, each in its row's scale."""
-    return float(np.sum(violation / master.row_scale))
-
-
-def _squeeze(choice: Choice, limits: np.ndarray, violation: np.ndarray) -> dict[str, np.ndarray]:
-    """Limits under which each depot would absorb the whole overshoot alone: of each overshot
-    row, its plan's usage less the overshoot; of the other rows, its usage plus what the chosen
-    plans leave unused. (Whole vehicles and chargers make shares of an overshoot too small to
-    act on; a depot that can absorb all of it usually can, and the master combines offers.)"""
-    spare = np.maximum(limits - sum(c.usage for c in choice.columns.values()), 0.0)
-    return {d: np.where(violation > 0, c.usage - violation, c.usage + spare)
-            for d, c in choice.columns.items()}
+def _rank(master: Master, choice: Choice) -> tuple[float, float]:
+    """Choices compared by overshoot (each row in its scale), then by NPV."""
+    return float(np.sum(choice.violation / master.row_scale)), choice.cost_cny
 
 
 def _violations(choice: Choice, keys) -> list[str]:

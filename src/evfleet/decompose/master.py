@@ -27,6 +27,7 @@ from evfleet.decompose.block import Column
 from evfleet.solve import FEASIBLE, MS, _new_highs
 
 FEASIBILITY_TOLERANCE = 1e-7  # HiGHS's primal_feasibility_tolerance, on the scaled rows
+SETTLED_WEIGHT = 1 - 1e-6  # a depot whose LP weight on one integer plan reaches this is settled
 VIOLATION_PENALTY = 10.0  # per scaled unit of a coupling row, in units of the network's NPV
 
 
@@ -104,6 +105,13 @@ class Master:
                 out[col.depot] += weight * col.usage
         return out
 
+    def settled(self) -> set[str]:
+        """The depots whose whole weight in the last master LP is on one integer plan: the LP
+        needs nothing else of them."""
+        w = np.asarray(self.h.getSolution().col_value)[len(self.limits):]
+        return {col.depot for weight, col in zip(w, self.columns)
+                if col.integer and weight >= SETTLED_WEIGHT}
+
     def violation_cny(self) -> np.ndarray:
         """What one unit of violation of each row costs in the master [CNY per row unit]."""
         return VIOLATION_PENALTY / (self.cost_scale * self.row_scale)
@@ -117,6 +125,9 @@ class Master:
         upper[r:][~integer] = 0.0  # relaxed plans are not plans
         upper[r:][integer] = 1.0
         lp.col_upper_ = upper
+        row_upper = np.array(lp.row_upper_, dtype=float)
+        row_upper[:r] = self.limits / self.row_scale  # the network's rows, whatever the LP held
+        lp.row_upper_ = row_upper
         lp.integrality_ = ([highspy.HighsVarType.kContinuous] * r
                            + [highspy.HighsVarType.kInteger if i else
                               highspy.HighsVarType.kContinuous for i in integer])
