@@ -19,10 +19,14 @@ import copy
 import json
 import logging
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from evfleet.cli import main
+from evfleet.decompose import _shares
+from evfleet.decompose.block import Column
+from evfleet.decompose.master import Master
 from conftest import TINY, merge, write_case
 
 FLAT = {"tariff": {"prices_cny_per_kwh": {"flat": 0.1}, "schedule": []},
@@ -134,3 +138,23 @@ def test_bound_below_the_network_optimum_below_the_plan(tmp_path, targets):
             assert row["capex_cny"] <= targets["budget_cny"] * (1 + 1e-9)
         if "carbon_cap_t" in targets:
             assert row["emissions_t"] <= targets["carbon_cap_t"] * (1 + 1e-9)
+
+
+def test_shares_spread_what_the_lp_leaves_unused():
+    """A budget of 15 CNY and an electric-share row with 2 vehicles to spare: the master LP
+    takes each depot's cheapest plan (capex 4 + 3 + 5 = 12 CNY; electric-share terms -1, 0,
+    -1); the 3 CNY and 2 vehicles left go to the depots in proportion to their use of the row
+    (4:3:5 and 1:0:1), so the shares sum to the limits."""
+    plans = {"a": [(4, -1, 10), (2, 0, 13)], "b": [(3, 0, 8), (1, 1, 12)],
+             "c": [(5, -1, 20), (0, 1, 30)]}
+    cols = {d: [Column(d, float(cost), np.array([float(capex), float(ev)]), True)
+                for capex, ev, cost in p] for d, p in plans.items()}
+    limits = np.array([15.0, 0.0])
+    m = Master(sorted(plans), limits, {d: c[-1] for d, c in cols.items()})
+    m.add([c[0] for c in cols.values()])
+    m.solve_lp()
+    got = _shares(m, limits)
+    assert got["a"] == pytest.approx([4 + 3 * 4 / 12, -1 + 2 * 1 / 2])
+    assert got["b"] == pytest.approx([3 + 3 * 3 / 12, 0.0])
+    assert got["c"] == pytest.approx([5 + 3 * 5 / 12, -1 + 2 * 1 / 2])
+    assert sum(got.values()) == pytest.approx(limits)
