@@ -57,17 +57,6 @@ def test_lp_prices_are_the_budget_row_dual():
         assert cost + prices[0] * capex - mu[d] >= -1e-6
 
 
-def test_settled_depots_are_those_on_one_integer_plan():
-    # budget 8: the LP cuts 4 CNY of capex from the cheapest plans (4 + 3 + 5 = 12) at the least
-    # NPV per CNY: c 5 -> 2 (4/3 per CNY), then half of a's 4 -> 2 (3/2 per CNY): a mixes
-    m = master(8)
-    z, prices, _ = m.solve_lp()
-    assert z == pytest.approx(10 + 8 + 24 + 1.5)
-    assert prices == pytest.approx([1.5])
-    assert m.settled() == {"b", "c"}
-    assert m.allocation()["a"] == pytest.approx([3.0])
-
-
 def test_integer_master_meets_the_network_rows_whatever_the_lp_held_back():
     m = master(8)
     m.solve_lp(np.array([1.0]))  # a hold-back leaves the LP's rows tighter than the network's

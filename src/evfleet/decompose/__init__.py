@@ -18,15 +18,16 @@ solved to a gap still gives a valid bound). The steps:
    found gives prices; each depot's LP relaxation is solved at those prices (a new plan for the
    master and the bound L); repeated until the master's LP is within a quarter of the asked gap
    of the best bound, or no depot has a better plan.
-3. Plans. The master LP's solution gives each depot a share of every row (what its mix of
-   plans uses); each depot's integer plan (MIP) is solved at the master's prices within its
-   share, which it may overshoot only at the master's violation cost (so it overshoots only
-   where whole vehicles or chargers leave no choice). The integer master then picks one plan per
-   depot meeting every row. Where no mix does (or the mix is above the asked gap), what it
-   overshoots is held back from the rows of the master LP, which now holds every integer plan
-   found, and only the depots that LP does not settle on one integer plan are solved again
-   within their new shares (in a basic solution at most one depot per coupling row mixes
-   plans); the integer master re-chooses (REPAIR_ROUNDS rounds at most).
+3. Plans. Each depot's share of every row is what its mix of plans uses in the master LP's
+   solution plus, of a row that solution leaves partly unused, a part of what is left in
+   proportion to the depot's use of the row (_shares). Each depot's integer plan (MIP) is solved
+   at the master's prices within its share, which it may overshoot only at the master's
+   violation cost (so it overshoots only where whole vehicles or chargers leave no choice). The
+   integer master then picks one plan per depot meeting every row. Where no mix does, what it
+   overshoots is held back from the master LP's limits, shares are drawn again from that LP
+   (which now holds the integer plans found), and only the depots whose chosen plan does not
+   fit its new share are solved again; the integer master re-chooses (REPAIR_ROUNDS rounds at
+   most).
 4. Improve. While the gap is above the one asked: the budget, cap and electric share left over
    by the chosen plans are offered to every depot on top of what its plan uses (a MIP per depot
    within those limits); the integer master then re-chooses among all plans.

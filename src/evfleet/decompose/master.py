@@ -27,7 +27,6 @@ from evfleet.decompose.block import Column
 from evfleet.solve import FEASIBLE, MS, _new_highs
 
 FEASIBILITY_TOLERANCE = 1e-7  # HiGHS's primal_feasibility_tolerance, on the scaled rows
-SETTLED_WEIGHT = 1 - 1e-6  # a depot whose LP weight on one integer plan reaches this is settled
 VIOLATION_PENALTY = 10.0  # per scaled unit of a coupling row, in units of the network's NPV
 
 
@@ -104,13 +103,6 @@ class Master:
             if weight > 0:
                 out[col.depot] += weight * col.usage
         return out
-
-    def settled(self) -> set[str]:
-        """The depots whose whole weight in the last master LP is on one integer plan: the LP
-        needs nothing else of them."""
-        w = np.asarray(self.h.getSolution().col_value)[len(self.limits):]
-        return {col.depot for weight, col in zip(w, self.columns)
-                if col.integer and weight >= SETTLED_WEIGHT}
 
     def violation_cny(self) -> np.ndarray:
         """What one unit of violation of each row costs in the master [CNY per row unit]."""
