@@ -1,10 +1,12 @@
 """plan.xlsx: summary first, units in headers, number formats, frozen headers, native charts."""
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from evfleet.cli import main
+from evfleet.writers import xlsx
 from evfleet.writers.xlsx import header_and_format
 from conftest import TINY, merge, write_case
 
@@ -39,3 +41,20 @@ def test_plan_workbook(tmp_path):
     (mix,) = wb["fleet mix"]._charts
     assert mix.grouping == "stacked"
     assert mix.series[0].val.numRef.f == "'fleet mix'!$B$2:$B$3"
+
+
+def test_a_table_longer_than_a_sheet_points_to_its_csv(tmp_path, monkeypatch):
+    """Excel holds 1,048,576 rows a sheet; a longer table (the hourly energy of a network of
+    1,500 depots) would make an unreadable workbook: its sheet says where the whole table is."""
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 3)
+    tables = {"purchases": pd.DataFrame({"year": [2025, 2026]}),  # 2 rows + header: fits
+              "energy": pd.DataFrame({"hour": [0, 1, 2]})}  # 3 rows + header: does not
+    summary = {"case": "c", "status": "optimal", "objective_npv_cny": 1.0, "mip_gap": 0.0,
+               "build_seconds": 0.0, "solve_seconds": 0.0, "per_year": {}}
+    tables["fleet"] = pd.DataFrame({"year": [], "energy": [], "count": []})
+    xlsx.write_plan_xlsx(tmp_path / "plan.xlsx", summary, tables, pd.DataFrame())
+    wb = load_workbook(tmp_path / "plan.xlsx")
+    assert [c.value for c in wb["purchases"]["A"]] == ["year", 2025, 2026]
+    assert wb["energy"]["A1"].value == ("3 rows, more than an Excel sheet holds (2 under its "
+                                        "header): the whole table is energy.csv beside this workbook")
+    assert wb["energy"].max_row == 1

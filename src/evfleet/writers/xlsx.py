@@ -2,7 +2,9 @@
 
 A summary sheet first (key figures, then per-year figures beside the like-for-like plan), then the
 compliance sheet and every table, each with units in its headers, number formats, a frozen header
-row and widths fitted to the content; native Excel charts of the fleet mix by year and of
+row and widths fitted to the content (a table longer than an Excel sheet can hold, such as the
+hourly energy of a network of a thousand depots, is a one-line pointer to its CSV); native Excel
+charts of the fleet mix by year and of
 emissions against the carbon cap, which a planner can restyle in Excel.
 """
 
@@ -19,6 +21,8 @@ from openpyxl.utils import get_column_letter
 
 SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "solar", "storage",
                "grid", "costs", "emissions", "excluded", "energy")
+
+SHEET_ROWS = 1_048_576  # the most rows an Excel sheet holds, its header row included
 
 # unit suffix of a column name -> (unit shown in the header, number format)
 SUFFIXES = (("_cny_per_kwh", "CNY/kWh", "0.000"), ("_cny", "CNY", "#,##0"),
@@ -122,7 +126,14 @@ def write_plan_xlsx(path: Path, summary: dict, tables: dict[str, pd.DataFrame],
                                      if r.rule == "carbon_cap_t"}
     _chart_sheets(wb, tables, summary, caps)
     for name in SHEET_ORDER:
-        if name in tables:
-            ws = _sheet(wb, name, tables[name])
-            ws.freeze_panes = "A2"
+        if name not in tables:
+            continue
+        if len(tables[name]) >= SHEET_ROWS:  # Excel could not open it: the CSV holds it whole
+            wb.create_sheet(name)["A1"] = (
+                f"{len(tables[name]):,} rows, more than an Excel sheet holds "
+                f"({SHEET_ROWS - 1:,} under its header): the whole table is {name}.csv beside "
+                "this workbook")
+            continue
+        ws = _sheet(wb, name, tables[name])
+        ws.freeze_panes = "A2"
     wb.save(path)
