@@ -4,8 +4,8 @@ A summary sheet first (key figures, then per-year figures beside the like-for-li
 compliance sheet and every table, each with units in its headers, number formats, a frozen header
 row and widths fitted to the content (a table longer than an Excel sheet can hold, such as the
 hourly energy of a network of a thousand depots, is a one-line pointer to its CSV); native Excel
-charts of the fleet mix by year and of
-emissions against the carbon cap, which a planner can restyle in Excel.
+charts of the fleet mix by year and of emissions against the carbon cap, which a planner can
+restyle in Excel.
 """
 
 from __future__ import annotations
