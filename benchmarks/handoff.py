@@ -2,7 +2,7 @@
 
 Times, for one case, the build and the hand-off + presolve of each route with a 1 s solver time
 limit, so that the transfer dominates: evfleet's standard-form reader passed to highspy (evfleet's
-route, evfleet.solve.to_highs), Pyomo's linear standard-form compiler passed to highspy the same
+route, evfleet.solver.handoff.to_highs), Pyomo's linear standard-form compiler passed to highspy the same
 way, Pyomo's contrib.solver `highs`, the appsi `Highs` class
 (used directly: the SolverFactory('appsi_highs') wrapper did not pass the time limit) and an LP
 file read by highspy. Usage: python benchmarks/handoff.py cases/network-east.yaml
@@ -19,9 +19,9 @@ import highspy
 from pyomo.contrib.solver.common.factory import SolverFactory
 
 from evfleet.formulation import build_model
-from evfleet.run import load_inputs
-from evfleet.solve import to_highs
-from evfleet.standard_form import compile_model, pyomo_compile
+from evfleet.inputs import load_inputs
+from evfleet.solver.handoff import to_highs
+from evfleet.solver.standard_form import compile_model, pyomo_compile
 
 
 def timed(label: str, fn) -> None:

@@ -27,24 +27,23 @@ import time
 from pathlib import Path
 
 import pyomo.environ as pyo
-import yaml
 
-from evfleet.case.load import Document
+from evfleet.case.load import load_case
 from evfleet.case.schema import Case
 from evfleet.catalog.load import load_catalog
 from evfleet.decompose.worker import depot_case
 from evfleet.formulation import build_model
-from evfleet.inputs import resolve
-from evfleet.solve import HighsModel, SolveOptions
+from evfleet.inputs import in_memory, resolve
+from evfleet.solver.highs import HighsModel, SolveOptions
 
 FIELDS = ["depot", "tolerance", "blocks", "rows", "solve_s", "npv_cny", "hourly_npv_cny",
           "estimate_error", "regret"]
 
 
-def inputs(data: dict, case_path: str, day_cities, tolerance: float | None = None):
+def inputs(case: Case, case_path: str, day_cities, tolerance: float | None = None):
     """The case's Inputs; with a tolerance, hours merged at that tolerance instead of the policy's."""
-    doc = Document(case_path, None, {**data, "hour_blocks": tolerance is not None})
-    case = Case.model_validate(doc.data)
+    case = case.model_copy(update={"hour_blocks": tolerance is not None})
+    doc = in_memory(case, case_path)
     catalog = load_catalog(case, doc)
     if tolerance is not None:
         policy = catalog.policy.model_copy(update={"hour_block_tolerance": tolerance})
@@ -86,29 +85,28 @@ def main() -> None:
     ap.add_argument("--gap", type=float, default=1e-3)
     ap.add_argument("-o", "--out", type=Path, default=Path("runs/hours-error.csv"))
     a = ap.parse_args()
-    network = yaml.safe_load(Path(a.case).read_text())
-    day_cities = tuple(sorted({network["city"], *(d.get("city", network["city"])
-                                                 for d in network["depots"])}))
+    network, _ = load_case(a.case)
+    day_cities = tuple(sorted({network.city, *(d.city or network.city for d in network.depots)}))
     options = SolveOptions(mip_gap=a.gap, threads=1)
     tolerances = [float(t) for t in a.tolerances.split(",")]
     a.out.parent.mkdir(parents=True, exist_ok=True)
     with a.out.open("w", newline="") as f:
         writer = csv.DictWriter(f, FIELDS)
         writer.writeheader()
-        for depot in (d for d in network["depots"] if a.kind in d["id"]):
-            data = {k: v for k, v in depot_case(network, depot).items()
-                    if k not in ("budget_cny", "carbon_cap_t")}
-            hourly_inp = inputs(data, a.case, day_cities)
+        for depot in (d for d in network.depots if a.kind in d.id):
+            case = depot_case(network, depot).model_copy(update={"budget_cny": None,
+                                                                 "carbon_cap_t": None})
+            hourly_inp = inputs(case, a.case, day_cities)
             hourly_npv, hourly_s, hourly_rows = solve(build_model(hourly_inp), options)
-            rows = [{"depot": depot["id"], "tolerance": 0.0, "blocks": len(hourly_inp.hours),
+            rows = [{"depot": depot.id, "tolerance": 0.0, "blocks": len(hourly_inp.hours),
                      "rows": hourly_rows, "solve_s": round(hourly_s, 2), "npv_cny": hourly_npv,
                      "hourly_npv_cny": hourly_npv, "estimate_error": 0.0, "regret": 0.0}]
             for tol in tolerances:
-                merged_inp = inputs(data, a.case, day_cities, tol)
+                merged_inp = inputs(case, a.case, day_cities, tol)
                 m = build_model(merged_inp)
                 npv, seconds, n_rows = solve(m, options)
                 actual = hourly_cost_of(m, hourly_inp, options)
-                rows.append({"depot": depot["id"], "tolerance": tol, "blocks": len(merged_inp.hours),
+                rows.append({"depot": depot.id, "tolerance": tol, "blocks": len(merged_inp.hours),
                              "rows": n_rows, "solve_s": round(seconds, 2), "npv_cny": npv,
                              "hourly_npv_cny": hourly_npv,
                              "estimate_error": (npv - hourly_npv) / hourly_npv,

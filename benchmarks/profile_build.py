@@ -16,9 +16,9 @@ import pstats
 import time
 
 from evfleet.formulation import build_model
-from evfleet.run import load_inputs
-from evfleet.solve import to_highs
-from evfleet.standard_form import compile_model, pyomo_compile
+from evfleet.inputs import load_inputs
+from evfleet.solver.handoff import to_highs
+from evfleet.solver.standard_form import compile_model, pyomo_compile
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ import pandas as pd
 from evfleet.catalog.profiles import LOAD_SHAPE, pv_year
 from evfleet.catalog.repdays import cluster_days, day_features, price_year
 from evfleet.catalog.show import shipped_cities
-from evfleet.inputs import tariff_periods
+from evfleet.catalog.tariffs import tariff_periods
 
 KS = (2, 4, 6, 8, 12, 16, 24, 32)
 LOAD_KW, PV_KWP = 100.0, 200.0

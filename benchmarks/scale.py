@@ -91,15 +91,18 @@ def route_evfleet(case: Path, out: Path, time_limit: float, fine_time_limit: flo
     import dataclasses
 
     from evfleet.errors import NoPlanError
-    from evfleet.run import _load, case_record, solve_inputs
-    from evfleet.solve import SolveOptions
-    from evfleet.studies.reuse import ModelCache
+    from evfleet.inputs import load
+    from evfleet.pipeline import case_record
+    from evfleet.single import solve_inputs
+    from evfleet.solver.highs import SolveOptions
+    from evfleet.solver.cache import ModelCache
     from evfleet.writers.files import write_run
 
     row: dict = {"route": "evfleet"}
     total = clock()
     t = clock()
-    inp, doc = _load(case)
+    loaded = load(case)
+    inp, doc = loaded.inputs, loaded.doc
     row["load_s"] = t()
     options = SolveOptions(mip_gap=0.01, time_limit_s=time_limit, strategy=inp.strategy)
     cache = ModelCache()  # solve_inputs below finds the model built here and solves it
@@ -124,14 +127,14 @@ def route_evfleet(case: Path, out: Path, time_limit: float, fine_time_limit: flo
     row["plan_total_s"] = total()
     baseline, _ = cache.get("baseline", inp, options)
     baseline_highs_s = baseline.highs.last_outcome.solve_seconds
-    row.update(solve_1pct_s=summary["solve_seconds"], gap_1pct=summary["mip_gap"],
-               npv_1pct_cny=summary["objective_npv_cny"], lp_bound_cny=summary["bound_npv_cny"],
-               status=summary["status"])
+    row.update(solve_1pct_s=summary.solve_seconds, gap_1pct=summary.mip_gap,
+               npv_1pct_cny=summary.objective_npv_cny, lp_bound_cny=summary.bound_npv_cny,
+               status=summary.status.value)
     row["baseline_s"] = round(baseline.pyomo_build_seconds + baseline.highs.handoff_seconds
                               + baseline_highs_s, 3)
     row["extract_write_s"] = round(row["plan_total_s"] - row["load_s"] - row["build_handoff_s"]
                                    - row["solve_1pct_s"] - row["baseline_s"], 3)
-    row["highs_s"] = round(summary["solve_seconds"] + baseline_highs_s, 3)
+    row["highs_s"] = round(summary.solve_seconds + baseline_highs_s, 3)
     row["total_over_highs"] = round(row["plan_total_s"] / row["highs_s"], 3)
     plan = list(model.highs.h.getSolution().col_value)
     del baseline, cache  # the baseline's memory is not the 0.1 % solve's
@@ -148,7 +151,7 @@ def route_direct(case: Path, out: Path, compare: bool, lp_time_limit: float | No
     import highspy
     import numpy as np
 
-    from evfleet.run import load_inputs
+    from evfleet.inputs import load_inputs
 
     row: dict = {"route": "direct"}
     t = clock()
@@ -182,7 +185,7 @@ def route_direct(case: Path, out: Path, compare: bool, lp_time_limit: float | No
     if not compare:
         return row
     from evfleet.formulation import build_model
-    from evfleet.solve import to_highs
+    from evfleet.solver.handoff import to_highs
 
     model = build_model(inp)  # kept alive: its variables name themselves through it
     p_lp, cols, rows = to_highs(model)
@@ -260,7 +263,7 @@ def main() -> None:
     table = args.out / "scale.csv"
     rows = []
     if args.case:
-        from evfleet.run import load_inputs
+        from evfleet.inputs import load_inputs
 
         todo = [(len(load_inputs(args.case).depots), args.case)]
     else:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from evfleet.solve import SolveOptions
+from evfleet.solver.highs import SolveOptions
 from evfleet.studies.sweep import SweepOptions, sweep
 
 CONFIGS = [  # (label, workers, re-use, dask)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from evfleet.run import load_inputs, solve_inputs
-from evfleet.solve import SolveOptions
+from evfleet.inputs import load_inputs
+from evfleet.single import solve_inputs
+from evfleet.solver.highs import SolveOptions
 
 EXACT = SolveOptions(mip_gap=0.0, threads=1)
 REPO = Path(__file__).resolve().parents[1]

@@ -5,16 +5,16 @@ import dataclasses
 import pyomo.environ as pyo
 
 from evfleet.formulation import build_model
-from evfleet.formulation.objective import SLACKS
-from evfleet.run import load_inputs
+from evfleet.solver.diagnosis import TARGETS
+from evfleet.inputs import load_inputs
 from conftest import REPO
 
 
 def test_every_component_is_documented():
     inp = load_inputs(REPO / "cases" / "network-east.yaml")
     # the network case has PV, storage, upgrades and a two-part choice; add every slack group too
-    inp = dataclasses.replace(inp, slack_groups=frozenset(SLACKS),
-                              slack_penalty={k: 1.0 for k in SLACKS})
+    inp = dataclasses.replace(inp, slack_groups=frozenset(t.slack for t in TARGETS),
+                              slack_penalty={t.slack: 1.0 for t in TARGETS})
     m = build_model(inp)
     text = (REPO / "docs" / "formulation.md").read_text(encoding="utf-8")
     missing = []

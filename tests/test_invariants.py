@@ -4,7 +4,8 @@ from collections import defaultdict
 
 import pytest
 
-from evfleet.run import load_inputs, solve_inputs
+from evfleet.inputs import load_inputs
+from evfleet.single import solve_inputs
 
 from conftest import EXACT, REPO
 
@@ -18,13 +19,13 @@ def example():
 
 def test_status_optimal(example):
     _, summary, _ = example
-    assert summary["status"] == "optimal"
-    assert summary["baseline"]["objective_npv_cny"] >= summary["objective_npv_cny"] - 1e-6
+    assert summary.status == "optimal"
+    assert summary.baseline_npv_cny >= summary.objective_npv_cny - 1e-6
 
 
 def test_npv_from_costs_equals_objective(example):
     _, summary, tables = example
-    assert tables["costs"]["discounted_cny"].sum() == pytest.approx(summary["objective_npv_cny"],
+    assert tables["costs"]["discounted_cny"].sum() == pytest.approx(summary.objective_npv_cny,
                                                                     rel=1e-7)
 
 
@@ -57,9 +58,9 @@ def test_vehicles_leave_at_end_of_life(example):
 def test_budget_and_cap_honoured(example):
     inp, summary, tables = example
     for y, budget in inp.budget_cny.items():
-        assert summary["per_year"][str(y)]["capex_cny"] <= budget * (1 + 1e-7)
+        assert summary.per_year[str(y)]["capex_cny"] <= budget * (1 + 1e-7)
     for y, cap in inp.carbon_cap_t.items():
-        assert summary["per_year"][str(y)]["emissions_t"] <= cap * (1 + 1e-7)
+        assert summary.per_year[str(y)]["emissions_t"] <= cap * (1 + 1e-7)
     assert tables["compliance"].query("rule in ['budget_cny', 'carbon_cap_t']")["met"].all()
 
 

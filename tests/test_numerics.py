@@ -3,9 +3,9 @@
 import pytest
 
 from evfleet.formulation import build_model
-from evfleet.inputs import money_scale
-from evfleet.run import load_inputs
-from evfleet.solve import SolveOptions, run_highs
+from evfleet.inputs.scales import money_scale
+from evfleet.inputs import load_inputs
+from evfleet.solver.highs import SolveOptions, run_highs
 from conftest import REPO, TINY, merge, write_case
 
 

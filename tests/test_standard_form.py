@@ -8,10 +8,10 @@ import pyomo.environ as pyo
 import pytest
 
 from evfleet.formulation import build_model
-from evfleet.results.baseline import fix_like_for_like
-from evfleet.run import load_inputs
-from evfleet.solve import to_highs
-from evfleet.standard_form import compile_model, pyomo_compile
+from evfleet.formulation.baseline import fix_like_for_like
+from evfleet.inputs import load_inputs
+from evfleet.solver.handoff import to_highs
+from evfleet.solver.standard_form import compile_model, pyomo_compile
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 
@@ -75,7 +75,7 @@ def test_an_unknown_node_falls_back_to_pyomo(caplog):
     m = small_model()
     m.one = pyo.Param(initialize=1, mutable=True)
     m.power = pyo.Constraint(expr=m.x[1] ** m.one <= 9)  # linear only to Pyomo's own compiler
-    with caplog.at_level(logging.DEBUG, logger="evfleet.standard_form"):
+    with caplog.at_level(logging.DEBUG, logger="evfleet.solver.standard_form"):
         form = compile_model(m)
     assert "LinearStandardFormCompiler" in caplog.text
     assert_same(form, pyomo_compile(m))

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from evfleet.errors import EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_PLAN, InputError, NoPlanError
-from evfleet.solve import SolveOptions
+from evfleet.solver.highs import DEFAULT_MIP_GAP, SolveOptions, Status
 
 
 def _fail_input(exc: InputError) -> None:
@@ -41,7 +41,7 @@ def _report_input(exc: InputError) -> None:
 def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
                debug: bool, decompose=None) -> int:
     """Solve one case, print its plan or its problems; the exit status it deserves."""
-    from evfleet.run import solve_case
+    from evfleet.pipeline import solve_case
     from evfleet.writers.terminal import plan_text
 
     try:
@@ -60,14 +60,15 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
         click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
         return EXIT_NO_PLAN
     click.echo(plan_text(run.summary, run.tables, run.out_dir))
-    if run.summary["status"] == "time_limit" and "method" in run.summary:
-        click.echo(f"note: {run.summary['method']}; the plan is within "
-                   f"{run.summary['mip_gap']:.2%} of the bound it proves", err=True)
-    elif run.summary["status"] == "time_limit" and run.summary.get("strategy") == "lp-fix":
-        click.echo(f"note: LP-and-fix; the plan is within {run.summary['mip_gap']:.2%} of the LP "
+    s = run.summary
+    if s.status is Status.TIME_LIMIT and s.method is not None:
+        click.echo(f"note: {s.method}; the plan is within {s.mip_gap:.2%} of the bound it "
+                   "proves", err=True)
+    elif s.status is Status.TIME_LIMIT and s.strategy == "lp-fix":
+        click.echo(f"note: LP-and-fix; the plan is within {s.mip_gap:.2%} of the LP "
                    "relaxation's bound", err=True)
-    elif run.summary["status"] == "time_limit":
-        click.echo(f"warning: time limit reached; the plan is within {run.summary['mip_gap']:.2%} "
+    elif s.status is Status.TIME_LIMIT:
+        click.echo(f"warning: time limit reached; the plan is within {s.mip_gap:.2%} "
                    "of optimal", err=True)
     return EXIT_PLAN
 
@@ -78,8 +79,8 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
               help="output folder, with one case only [default: runs/<case name>]")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="stop HiGHS after this many seconds and keep the best plan found")
-@click.option("--gap", type=click.FloatRange(min=0, max=1), default=5e-3, show_default=True,
-              help="relative MIP gap at which HiGHS stops")
+@click.option("--gap", type=click.FloatRange(min=0, max=1), default=DEFAULT_MIP_GAP,
+              show_default=True, help="relative MIP gap at which HiGHS stops")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="HiGHS threads")
 @click.option("--force", is_flag=True, help="replace an output folder holding another case's run")
 @click.option("--strategy", type=click.Choice(["direct", "lp-fix"]), default=None,
@@ -133,7 +134,7 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
 @click.argument("case", type=click.Path(path_type=Path))
 def validate(case: Path) -> None:
     """Check CASE without solving: every problem, one per line."""
-    from evfleet.run import load_inputs
+    from evfleet.inputs import load_inputs
 
     try:
         inp = load_inputs(case)
@@ -182,7 +183,7 @@ def new(name: str, city: str, depots: int, start_year: int, end_year: int, lat: 
     """Write a commented, valid starting case NAME for CITY."""
     import re
 
-    from evfleet.case.new import new_case_text
+    from evfleet.new_case import new_case_text
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         click.echo(f"{name}: expected lower-case letters, digits and '-'", err=True)
@@ -208,11 +209,12 @@ def new(name: str, city: str, depots: int, start_year: int, end_year: int, lat: 
 @click.option("--force", is_flag=True, help="replace an existing workbook")
 def compare(runs: tuple[Path, ...], base: str | None, out: Path, force: bool) -> None:
     """Compare run folders (written by evfleet solve) side by side in one workbook."""
-    from evfleet.studies.compare import input_differences, kpi_table, load_run, per_year_tables
+    from evfleet.results.folder import read_run
+    from evfleet.studies.compare import input_differences, kpi_table, per_year_tables
     from evfleet.writers.compare import write_compare
 
     try:
-        data = [load_run(r) for r in runs]
+        data = [read_run(r) for r in runs]
     except InputError as exc:
         _fail_input(exc)
     names = [d.name for d in data]
@@ -278,8 +280,8 @@ class _Bar:
               help="run the variants on this Dask cluster instead of local processes")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="seconds per variant; the best plan found is kept")
-@click.option("--gap", type=click.FloatRange(min=0, max=1), default=5e-3, show_default=True,
-              help="relative MIP gap at which each variant stops")
+@click.option("--gap", type=click.FloatRange(min=0, max=1), default=DEFAULT_MIP_GAP,
+              show_default=True, help="relative MIP gap at which each variant stops")
 @click.option("--breakpoint", "breakpoints", multiple=True, metavar="PARAM",
               help="find the values of this study parameter at which the vehicles bought change")
 @click.option("--breakpoint-tolerance", type=click.FloatRange(min=0, min_open=True, max=1),

@@ -40,8 +40,8 @@ class InputError(Exception):
 class NoPlanError(Exception):
     """The solver found no plan: infeasible (with the conflicting targets named) or failed."""
 
-    def __init__(self, status: str, lines: list[str], summary: dict | None = None):
+    def __init__(self, status: str, lines: list[str], summary: object | None = None):
         self.status = status
         self.lines = lines
-        self.summary = summary or {}
+        self.summary = summary  # the run's results.record.Summary, when there is one
         super().__init__("\n".join(lines))

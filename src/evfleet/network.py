@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from ruamel.yaml import YAML
 
-from evfleet.case.yearly import by_year
+from evfleet.yearly import by_year
 from evfleet.catalog.load import shipped_path
 
 PILOT_CITIES = ("beijing", "shenzhen", "chongqing", "chengdu", "zhengzhou", "ningbo", "xiamen",

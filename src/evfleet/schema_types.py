@@ -30,7 +30,7 @@ def _yearly_kind(value: object) -> str:
     return MAP_TAG if isinstance(value, dict) else NUMBER_TAG
 
 
-# A number for every year, or {year: number} interpolated (evfleet.case.yearly).
+# A number for every year, or {year: number} interpolated (evfleet.yearly).
 Yearly = Annotated[
     Union[
         Annotated[NonNegative, Tag(NUMBER_TAG)],

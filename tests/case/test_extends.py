@@ -6,7 +6,8 @@ from ruamel.yaml import YAML
 
 from evfleet.case.load import load_case
 from evfleet.cli import main
-from evfleet.run import load_inputs, solve_inputs
+from evfleet.inputs import load_inputs
+from evfleet.single import solve_inputs
 from conftest import EXACT, TINY, merge, write_case
 
 
@@ -26,8 +27,8 @@ def test_deep_override_equals_the_merged_case(tmp_path):
     full = write_case(tmp_path, merge(TINY, {"name": "dear-diesel",
                                              "cities": {"shenzhen": {"diesel_cny_per_l": 2.0}}}),
                       "full.yaml")
-    got = solve_inputs(load_inputs(variant), EXACT)[0]["objective_npv_cny"]
-    assert got == pytest.approx(solve_inputs(load_inputs(full), EXACT)[0]["objective_npv_cny"])
+    got = solve_inputs(load_inputs(variant), EXACT)[0].objective_npv_cny
+    assert got == pytest.approx(solve_inputs(load_inputs(full), EXACT)[0].objective_npv_cny)
 
 
 def test_lists_replace_and_chains_extend(tmp_path):

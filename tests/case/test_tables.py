@@ -6,7 +6,8 @@ from openpyxl import load_workbook
 
 from evfleet.case.load import load_case
 from evfleet.cli import main
-from evfleet.run import load_inputs, solve_inputs
+from evfleet.inputs import load_inputs
+from evfleet.single import solve_inputs
 from conftest import EXACT, TINY, merge, write_case
 
 CASE = merge(TINY, {"end_year": 2026, "budget_cny": {2025: 4100, 2026: 6000}})
@@ -26,7 +27,7 @@ def run(*args):
 
 def plan(path):
     summary, tables = solve_inputs(load_inputs(path), EXACT)
-    return summary["objective_npv_cny"], tables["purchases"][["depot", "duty", "model", "year", "count"]]
+    return summary.objective_npv_cny, tables["purchases"][["depot", "duty", "model", "year", "count"]]
 
 
 def test_round_trip_yaml_xlsx_gives_the_same_plan(tmp_path):

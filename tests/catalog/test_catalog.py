@@ -7,7 +7,7 @@ from ruamel.yaml import YAML
 from evfleet.catalog.load import shipped_path
 from evfleet.catalog.profiles import read_shipped_pv
 from evfleet.catalog.schema import City, ChargerModel, Solar, Storage, VehicleModel
-from evfleet.inputs import tariff_periods
+from evfleet.catalog.tariffs import tariff_periods
 
 PILOT = {"beijing", "shenzhen", "chongqing", "chengdu", "zhengzhou", "ningbo", "xiamen", "jinan",
          "shijiazhuang", "tangshan", "liuzhou", "haikou", "changchun", "yinchuan", "ordos"}

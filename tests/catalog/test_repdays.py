@@ -9,7 +9,7 @@ from evfleet.catalog.load import shipped_path
 from evfleet.catalog.profiles import read_shipped_pv
 from evfleet.catalog.repdays import MONTH_OF_DAY, cluster_days, day_features
 from evfleet.catalog.show import shipped_cities
-from evfleet.inputs import tariff_year
+from evfleet.catalog.tariffs import tariff_year
 
 PV = read_shipped_pv(shipped_path("pv_hourly.csv"))
 CITIES = shipped_cities()

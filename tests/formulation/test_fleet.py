@@ -13,14 +13,14 @@ def test_electric_clearly_cheaper_whole_fleet_electric(solve_tiny):
     # electric 2000 + 7,300 kWh x 0.1 CNY/kWh = 2,730 CNY. Two electric vans need one charger (100).
     summary, tables = solve_tiny()
     assert fleet_in(tables, 2025) == {"e": 2}
-    assert summary["objective_npv_cny"] == pytest.approx(2 * 2730 + 100, abs=1e-3)
+    assert summary.objective_npv_cny == pytest.approx(2 * 2730 + 100, abs=1e-3)
 
 
 def test_diesel_cheaper_stays_diesel(solve_tiny):
     # Electric van at 10,000 CNY: 10,730 > 4,650 per year.
     summary, tables = solve_tiny({"vehicles": {"e": {"price_cny": 10000}}})
     assert fleet_in(tables, 2025) == {"d": 2}
-    assert summary["objective_npv_cny"] == pytest.approx(2 * 4650, abs=1e-3)
+    assert summary.objective_npv_cny == pytest.approx(2 * 4650, abs=1e-3)
 
 
 def test_end_of_life_forces_replacement(solve_tiny):

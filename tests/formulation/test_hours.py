@@ -8,7 +8,7 @@ and must hold unchanged for the blocks, so a block that forgot its length would 
 import numpy as np
 import pytest
 
-from evfleet.inputs import hour_blocks
+from evfleet.inputs.hourly import hour_blocks
 
 BLOCKS = {"hour_blocks": True}
 

@@ -27,16 +27,16 @@ def test_budget_buys_exactly_two_a_year(solve_tiny):
     # NPV by hand: 2025: capex 4,100 - resale 2 x 1,000 + fuel 2 x 3,650 + power 2 x 730;
     # 2026: 4,100 - 2,000 + 4 x 730; minus terminal: 4 vans x 2,000 + chargers 100 x 8/10 + 100 x 9/10.
     npv = (4100 - 2000 + 7300 + 1460) + (4100 - 2000 + 2920) - (8000 + 80 + 90)
-    assert summary["objective_npv_cny"] == pytest.approx(npv, abs=1e-3)
+    assert summary.objective_npv_cny == pytest.approx(npv, abs=1e-3)
 
 
 def test_more_budget_never_costs_more(solve_tiny):
     tight = solve_tiny({**LONG_LIVED, "budget_cny": 4100}, duty=FOUR_DIESELS)[0]
     loose = solve_tiny({**LONG_LIVED, "budget_cny": 8200}, duty=FOUR_DIESELS)[0]
-    assert loose["objective_npv_cny"] <= tight["objective_npv_cny"] + 1e-6
+    assert loose.objective_npv_cny <= tight.objective_npv_cny + 1e-6
     # With 8,200 all four vans and two chargers are bought in 2025: 2025: 8,200 - 4 x 1,000 resale
     # + 4 x 730; 2026: 4 x 730; terminal: 4 x 2,000 + two chargers at 8/10 of 100. NPV 1,880.
-    assert loose["objective_npv_cny"] == pytest.approx(
+    assert loose.objective_npv_cny == pytest.approx(
         (8200 - 4000 + 2920) + 2920 - (8000 + 160), abs=1e-3)
 
 
@@ -55,9 +55,9 @@ def test_carbon_cap_forces_minimum_electric(solve_tiny):
 def test_tighter_cap_never_cheaper(solve_tiny):
     loose = solve_tiny({**PRICEY_EV, "carbon_cap_t": 25}, duty={"vehicles": 5})[0]
     tight = solve_tiny({**PRICEY_EV, "carbon_cap_t": 15}, duty={"vehicles": 5})[0]
-    assert tight["objective_npv_cny"] >= loose["objective_npv_cny"] - 1e-6
+    assert tight.objective_npv_cny >= loose.objective_npv_cny - 1e-6
     # one more electric van instead of a diesel: 10,730 - 4,650 = 6,080 (chargers: 2 for 3 or 4 EVs)
-    assert tight["objective_npv_cny"] - loose["objective_npv_cny"] == pytest.approx(6080, abs=1e-3)
+    assert tight.objective_npv_cny - loose.objective_npv_cny == pytest.approx(6080, abs=1e-3)
 
 
 def test_min_ev_share_of_purchases(solve_tiny):

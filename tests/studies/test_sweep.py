@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from evfleet.cli import main
-from evfleet.solve import SolveOptions
+from evfleet.solver.highs import SolveOptions
 from evfleet.studies.sweep import SweepOptions, sweep
 from conftest import TINY, merge, write_case
 

@@ -27,4 +27,4 @@ def test_report_is_self_contained(tmp_path):
 
 def test_report_on_a_folder_without_plan(tmp_path):
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
-    assert result.exit_code == 2 and "expected a run folder with a plan" in result.output
+    assert result.exit_code == 2 and "expected a run folder holding summary.json" in result.output

@@ -9,6 +9,8 @@ from evfleet.cli import main
 from evfleet.writers import xlsx
 from evfleet.writers.xlsx import header_and_format
 from conftest import TINY, merge, write_case
+from evfleet.results.record import Summary
+from evfleet.solver.highs import Status
 
 
 @pytest.mark.parametrize("column,expected", [
@@ -49,8 +51,8 @@ def test_a_table_longer_than_a_sheet_points_to_its_csv(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx, "SHEET_ROWS", 3)
     tables = {"purchases": pd.DataFrame({"year": [2025, 2026]}),  # 2 rows + header: fits
               "energy": pd.DataFrame({"hour": [0, 1, 2]})}  # 3 rows + header: does not
-    summary = {"case": "c", "status": "optimal", "objective_npv_cny": 1.0, "mip_gap": 0.0,
-               "build_seconds": 0.0, "solve_seconds": 0.0, "per_year": {}}
+    summary = Summary("c", Status.OPTIMAL, objective_npv_cny=1.0, mip_gap=0.0, build_seconds=0.0,
+                      solve_seconds=0.0, per_year={})
     tables["fleet"] = pd.DataFrame({"year": [], "energy": [], "count": []})
     xlsx.write_plan_xlsx(tmp_path / "plan.xlsx", summary, tables, pd.DataFrame())
     wb = load_workbook(tmp_path / "plan.xlsx")

@@ -11,18 +11,28 @@ import functools
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from evfleet.case.load import Document, read_yaml, schema_problems
-from evfleet.case.schema import Case
+from evfleet.document import Document, read_yaml, schema_problems
 from evfleet.catalog import profiles
 from evfleet.catalog.schema import ChargerModel, City, Policy, Solar, Storage, VehicleModel
 from evfleet.errors import InputError, InputProblem
 
 TECHNOLOGY_FILES = ("vehicles", "chargers", "solar", "storage")
+
+
+class Overrides(Protocol):
+    """What a case may override in the catalog (the case schema's fields of the same names)."""
+
+    catalog: str | None  # a folder of the case's own catalog files, relative to the case file
+    vehicles: dict[str, dict]
+    chargers: dict[str, dict]
+    solar: dict
+    storage: dict
+    cities: dict[str, dict]
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,7 @@ def _shipped_doc(name: str, what: str) -> Document:
     return read_yaml(shipped_path(name), what)
 
 
-def _technology_doc(case: Case, case_doc: Document, kind: str,
+def _technology_doc(case: Overrides, case_doc: Document, kind: str,
                     problems: list[InputProblem]) -> Document | None:
     if case.catalog is None:
         return _shipped_doc(f"{kind}.yaml", "catalog file")
@@ -105,7 +115,7 @@ def _technology_doc(case: Case, case_doc: Document, kind: str,
                                                                              "catalog file")
 
 
-def load_catalog(case: Case, case_doc: Document) -> Catalog:
+def load_catalog(case: Overrides, case_doc: Document) -> Catalog:
     """The catalog, cities and policy for `case`, with its overrides; all problems at once."""
     problems: list[InputProblem] = []
     docs: dict[str, Document | None] = {}

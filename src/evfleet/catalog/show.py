@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 from ruamel.yaml import YAML
 
-from evfleet.case.yearly import by_year
+from evfleet.yearly import by_year
 from evfleet.catalog.load import shipped_path
 from evfleet.catalog.profiles import LOAD_SHAPE, PLUGGED_SHARE, read_shipped_pv
 from evfleet.catalog.repdays import cluster_days, day_features
 from evfleet.catalog.schema import City, Policy
-from evfleet.inputs import tariff_periods, tariff_year
+from evfleet.catalog.tariffs import tariff_periods, tariff_year
 
 FIELDS = ("lat", "lon", "grid_tco2_per_mwh", "diesel_cny_per_l", "gasoline_cny_per_l",
           "feed_in_cny_per_kwh", "demand_charge_cny_per_kw_month", "pv_kwh_per_kwp")

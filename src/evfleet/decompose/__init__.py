@@ -44,7 +44,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -53,10 +52,11 @@ from evfleet.decompose.block import Column, coupling_keys, coupling_limits
 from evfleet.decompose.master import Choice, Master
 from evfleet.decompose.worker import Shard, forget, plan_shard, price_shard
 from evfleet.errors import NoPlanError
-from evfleet.inputs import Inputs
-from evfleet.results.summary import compliance, per_year
-from evfleet.solve import SolveOptions
-from evfleet.studies.executors import make_executor
+from evfleet.inputs import Inputs, Loaded
+from evfleet.parallel import make_executor
+from evfleet.results.record import Summary
+from evfleet.results.summary import plan_summary
+from evfleet.solver.highs import SolveOptions, Status
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ PRICE_ROUNDS = 60  # column-generation rounds at most (each: one LP per depot)
 REPAIR_ROUNDS = 8  # step 3 at most this many times
 USAGE_TOLERANCE = 1e-7  # of a row's scale: a plan within its share up to this fits
 MIN_GAIN = 1e-9  # a plan enters the master when it improves it by more than this share of mu_d
+GAP_TOLERANCE = 1e-9  # a gap this far above the one asked still counts as reached
 
 
 @dataclass(frozen=True)
@@ -79,20 +80,22 @@ class DecomposeOptions:
 class _Pool:
     """The depots spread over the executor's workers, each keeping its own (submit_to)."""
 
-    def __init__(self, inp: Inputs, data: dict, case_path: Path, opts: DecomposeOptions):
+    def __init__(self, loaded: Loaded, opts: DecomposeOptions):
         self.executor = make_executor(opts.workers, opts.scheduler)
+        inp, case = loaded.inputs, loaded.case
         self.name = inp.name
-        network = {k: v for k, v in data.items() if k != "depots"}
+        network = case.model_copy(update={"depots": []})
         keys = tuple(coupling_keys(inp))
         cities = tuple(sorted(set(inp.depot_city.values())))
         load = [0.0] * self.executor.slots
-        parts: list[list[dict]] = [[] for _ in load]
-        size = {d["id"]: sum(duty["vehicles"] for duty in d.get("duties", [])) for d in data["depots"]}
-        for depot in sorted(data["depots"], key=lambda d: -size[d["id"]]):  # largest first
+        parts: list[list] = [[] for _ in load]
+        size = {d.id: sum(duty.vehicles for duty in d.duties) for d in case.depots}
+        for depot in sorted(case.depots, key=lambda d: -size[d.id]):  # largest first
             slot = int(np.argmin(load))
             parts[slot].append(depot)
-            load[slot] += size[depot["id"]] + 1
-        self.shards = [Shard(str(case_path), network, tuple(p), cities, keys) for p in parts if p]
+            load[slot] += size[depot.id] + 1
+        self.shards = [Shard(loaded.doc.path, network, tuple(p), cities, keys)
+                       for p in parts if p]
         self.solves = 0
 
     def _each(self, fn, per_shard: list[tuple]) -> dict:
@@ -109,9 +112,9 @@ class _Pool:
                 try:
                     out.update(next(iter(self.executor.as_completed([retry]))).result())
                 except Exception as exc:
-                    raise NoPlanError("error", [("decomposition: a worker failed twice: "
-                                                 f"{type(exc).__name__}: {exc}")],
-                                      {"case": self.name, "status": "error"}) from exc
+                    lines = [f"decomposition: a worker failed twice: {type(exc).__name__}: {exc}"]
+                    raise NoPlanError(Status.ERROR, lines, Summary(
+                        self.name, Status.ERROR, conflicts=tuple(lines))) from exc
         return out
 
     def price(self, prices: np.ndarray, options: SolveOptions, integer: bool,
@@ -137,7 +140,7 @@ class _Pool:
 
 
 def _forget(shard: Shard) -> dict:
-    forget(shard.network["name"])
+    forget(shard.network.name)
     return {}
 
 
@@ -175,13 +178,14 @@ class _Progress:
                  bound_cny, added, seconds)
 
 
-def solve_decomposed(inp: Inputs, data: dict, case_path: Path,
-                     opts: DecomposeOptions) -> tuple[dict, dict[str, pd.DataFrame]]:
+def solve_decomposed(loaded: Loaded,
+                     opts: DecomposeOptions) -> tuple[Summary, dict[str, pd.DataFrame]]:
     """The network plan from depot plans, with the bound it proves. Raises NoPlanError."""
+    inp = loaded.inputs
     limits, keys = coupling_limits(inp), coupling_keys(inp)
     progress = _Progress(len(keys))
     deadline = (progress.start + opts.solve.time_limit_s) if opts.solve.time_limit_s else None
-    pool = _Pool(inp, data, case_path, opts)
+    pool = _Pool(loaded, opts)
     try:
         master = _alone(pool, inp, limits, opts, progress)
         _prices(pool, master, limits, opts, progress, deadline)
@@ -191,9 +195,9 @@ def solve_decomposed(inp: Inputs, data: dict, case_path: Path,
         if choice is None or choice.violation.any():
             lines = (_violations(choice, keys) if choice is not None else
                      ["no network plan among the depot plans found; raise --time-limit"])
-            raise NoPlanError("time_limit" if choice is None else "infeasible", lines,
-                              {"case": inp.name, "status": "infeasible", "conflicts": lines,
-                               "decomposition": {"rounds": progress.rounds}})
+            raise NoPlanError(Status.TIME_LIMIT if choice is None else Status.INFEASIBLE, lines,
+                              Summary(inp.name, Status.INFEASIBLE, conflicts=tuple(lines),
+                                      decomposition={"rounds": progress.rounds}))
         plans = pool.plan(choice, opts.solve)  # 5. tables
     finally:
         pool.close()
@@ -207,9 +211,10 @@ def _alone(pool: _Pool, inp: Inputs, limits: np.ndarray, opts: DecomposeOptions,
     first = pool.price(zero, opts.solve, integer=False)
     missing = sorted(d for d, c in first.items() if c is None)
     if missing:
-        raise NoPlanError("infeasible", [f"depot {d} has no plan even on its own (evfleet "
-                                         "solve on it alone says why)" for d in missing],
-                          {"case": inp.name, "status": "infeasible"})
+        lines = [f"depot {d} has no plan even on its own (evfleet solve on it alone says why)"
+                 for d in missing]
+        raise NoPlanError(Status.INFEASIBLE, lines, Summary(inp.name, Status.INFEASIBLE,
+                                                            conflicts=tuple(lines)))
     progress.log("alone", None, progress.bound(first, zero, limits), len(first))
     return Master(sorted(first), limits, first)
 
@@ -329,7 +334,7 @@ def _violations(choice: Choice, keys) -> list[str]:
 
 
 def _network_result(inp, choice, plans, progress, keys, solves,
-                    options) -> tuple[dict, dict[str, pd.DataFrame]]:
+                    options) -> tuple[Summary, dict[str, pd.DataFrame]]:
     depots = sorted(plans)
     tables = {}
     for name in plans[depots[0]][0]:
@@ -339,27 +344,25 @@ def _network_result(inp, choice, plans, progress, keys, solves,
             frame = frame.groupby(group, sort=False, as_index=False).sum()
         order = [k for k in ("year", "depot", "duty", "model", "day", "hour") if k in frame.columns]
         tables[name] = frame.sort_values(order, kind="stable").reset_index(drop=True)
-    tables["compliance"] = compliance(tables, inp)
     npv, bound, prices = choice.cost_cny, progress.best, progress.best_prices
     gap = _gap(npv, bound)
     unit = {"budget": "CNY per CNY", "carbon_cap": "CNY per t CO2", "ev_share": "CNY per vehicle"}
-    summary = {
-        "case": inp.name,
-        "status": "optimal" if gap is not None and gap <= options.mip_gap + 1e-9 else "time_limit",
-        "objective_npv_cny": npv, "mip_gap": gap, "bound_npv_cny": bound,
-        # step 1 builds every depot's model (and solves its first LP): the build of this method
-        "build_seconds": progress.rounds[0]["seconds"],
-        "solve_seconds": round(time.perf_counter() - progress.start, 3),
-        "method": f"decomposed by depot: {len(depots)} depots, {solves} depot solves",
-        "decomposition": {
-            "bound": "Lagrangian: the depots priced on the budget, carbon cap and electric share",
-            "prices": {f"{name} {y}": {"value": round(float(p), 6), "unit": unit[name]}
-                       for (name, y), p in zip(keys, prices)},
-            "rounds": progress.rounds,
-        },
+    decomposition = {
+        "bound": "Lagrangian: the depots priced on the budget, carbon cap and electric share",
+        "prices": {f"{name} {y}": {"value": round(float(p), 6), "unit": unit[name]}
+                   for (name, y), p in zip(keys, prices)},
+        "rounds": progress.rounds,
     }
-    summary["per_year"] = per_year(tables, inp)
-    summary["baseline"] = _baseline([plans[d][1] for d in depots])
+    summary = plan_summary(
+        inp, tables, _baseline([plans[d][1] for d in depots]),
+        status=Status.OPTIMAL if gap is not None and gap <= options.mip_gap + GAP_TOLERANCE
+        else Status.TIME_LIMIT,
+        objective_npv_cny=npv, mip_gap=gap, bound_npv_cny=bound,
+        # step 1 builds every depot's model (and solves its first LP): the build of this method
+        build_seconds=progress.rounds[0]["seconds"],
+        solve_seconds=round(time.perf_counter() - progress.start, 3),
+        method=f"decomposed by depot: {len(depots)} depots, {solves} depot solves",
+        decomposition=decomposition)
     return summary, tables
 
 

@@ -28,11 +28,10 @@ import scipy.sparse as sp
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from evfleet.formulation import build_model
+from evfleet.formulation.policy import release_network_rows
 from evfleet.inputs import Inputs
-from evfleet.solve import FEASIBLE, LP_INTEGRAL_TOLERANCE, MS, SolveOptions, _new_highs, to_highs
-
-COUPLING = ("budget", "carbon_cap", "ev_share")  # the network-wide constraint components
-
+from evfleet.solver.handoff import to_highs
+from evfleet.solver.highs import FEASIBLE, LP_INTEGRAL_TOLERANCE, MS, SolveOptions, new_highs
 
 def coupling_keys(inp: Inputs) -> list[tuple[str, int]]:
     """The network's coupling rows, in a fixed order: (component, year)."""
@@ -52,9 +51,7 @@ def coupling_limits(inp: Inputs) -> np.ndarray:
 def depot_model(inp: Inputs) -> pyo.ConcreteModel:
     """A depot's model without the network-wide rows (their terms: _usage_expression)."""
     m = build_model(inp)
-    for name in COUPLING:
-        if hasattr(m, name):
-            getattr(m, name).deactivate()
+    release_network_rows(m)
     return m
 
 
@@ -177,12 +174,12 @@ def _linear_rows(exprs: list, cols: list) -> tuple[sp.csr_matrix, np.ndarray]:
     return g, np.array(consts)
 
 
-def new_highs(threads: int = 1) -> highspy.Highs:
+def subproblem_highs(threads: int = 1) -> highspy.Highs:
     """A quiet HiGHS for the blocks of one worker (one model at a time). HiGHS's thread pool is
     set once per process and refuses a different `threads` later (a solve then returns without
     running), so the pool is reset first: the process may have solved with other threads."""
     highspy.Highs.resetGlobalScheduler(True)
-    h = _new_highs()
+    h = new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", threads)
     # HiGHS's root reduced-cost heuristic spent about half of a centre's MIP within its shares

@@ -24,7 +24,7 @@ import highspy
 import numpy as np
 
 from evfleet.decompose.block import Column
-from evfleet.solve import FEASIBLE, MS, _new_highs
+from evfleet.solver.highs import FEASIBLE, MS, new_highs
 
 FEASIBILITY_TOLERANCE = 1e-7  # HiGHS's primal_feasibility_tolerance, on the scaled rows
 VIOLATION_PENALTY = 10.0  # per scaled unit of a coupling row, in units of the network's NPV
@@ -49,7 +49,7 @@ class Master:
         self.row_scale = np.maximum(np.maximum(np.abs(limits), total_usage), 1e-9)
         self.cost_scale = 1.0 / max(sum(abs(first[d].cost_cny) for d in depots), 1.0)
         self.columns: list[Column] = []
-        self.h = _new_highs()
+        self.h = new_highs()
         self.h.setOptionValue("output_flag", False)
         n_rows = len(limits) + len(depots)
         lower = np.concatenate([np.full(len(limits), -highspy.kHighsInf), np.ones(len(depots))])
@@ -123,7 +123,7 @@ class Master:
         lp.integrality_ = ([highspy.HighsVarType.kContinuous] * r
                            + [highspy.HighsVarType.kInteger if i else
                               highspy.HighsVarType.kContinuous for i in integer])
-        h = _new_highs()
+        h = new_highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("mip_rel_gap", gap)
         if time_limit_s is not None:

@@ -9,11 +9,20 @@ import pyomo.environ as pyo
 from evfleet.inputs import Inputs
 
 # Inputs field -> (mutable Param, constraint whose right-hand side it is). A variant of a case that
-# differs only in these fields is the same model with those rows' bounds moved (studies/reuse.py).
+# differs only in these fields is the same model with those rows' bounds moved (solver/cache.py).
 MUTABLE_RHS = {
     "budget_cny": ("budget_limit_cny", "budget"),
     "carbon_cap_t": ("carbon_cap_limit_t", "carbon_cap"),
 }
+# The rows that span the whole network, by year: the like-for-like baseline releases them
+# (formulation/baseline.py) and the depot decomposition prices them (decompose/block.py).
+NETWORK_ROWS = ("budget", "carbon_cap", "ev_share")
+
+
+def release_network_rows(m: pyo.ConcreteModel) -> None:
+    """Deactivate the budget, carbon cap and electric share rows (NETWORK_ROWS)."""
+    for name in NETWORK_ROWS:
+        getattr(m, name).deactivate()
 
 
 def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
@@ -39,9 +48,8 @@ def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                    doc="diagnosis: electric purchases missing [count]")
     m.budget = pyo.Constraint(m.BUDGET_YEARS, rule=budget_rule, doc="yearly capital budget [CNY]")
     m.carbon_cap = pyo.Constraint(m.CAP_YEARS, rule=carbon_cap_rule, doc="yearly carbon cap [t CO2]")
-    if inp.min_ev_share is not None:
-        m.ev_share = pyo.Constraint(m.YEARS, rule=ev_share_rule,
-                                    doc="electric vehicles >= share of all vehicles bought")
+    m.ev_share = pyo.Constraint(m.SHARE_YEARS, rule=ev_share_rule,
+                                doc="electric vehicles >= share of all vehicles bought")
 
 
 def budget_rule(m, y):

@@ -70,5 +70,7 @@ def add_sets(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                 doc="(d, y) where an upgrade may cross the two-part threshold")
     m.BUDGET_YEARS = pyo.Set(initialize=sorted(inp.budget_cny), ordered=True,
                              doc="years with a capital budget")
+    m.SHARE_YEARS = pyo.Set(initialize=inp.years if inp.min_ev_share is not None else (),
+                            ordered=True, doc="years with a minimum electric share of purchases")
     m.CAP_YEARS = pyo.Set(initialize=sorted(inp.carbon_cap_t), ordered=True,
                           doc="years with a carbon cap")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from evfleet.inputs import Inputs
 from evfleet.results.extract import CAPEX, OPEX
+from evfleet.results.record import Summary
 
 TOLERANCE = 1e-6  # relative slack allowed when checking a cap met (solver feasibility tolerance)
 
@@ -69,3 +70,12 @@ def _row(year: int, rule: str, required: float, achieved: float | None, met: boo
     achieved = None if achieved is None or (isinstance(achieved, float) and math.isnan(achieved)) \
         else round(achieved, 6)
     return {"year": year, "rule": rule, "required": required, "achieved": achieved, "met": bool(met)}
+
+
+def plan_summary(inp: Inputs, tables: dict[str, pd.DataFrame], baseline: dict | None,
+                 **fields) -> Summary:
+    """The one place a plan's Summary is made, for every route to a plan: the compliance table
+    is added to `tables`, the per-year figures computed from them; `fields` are the route's own
+    (status, NPV, bound, gap, timings; see record.Summary)."""
+    tables["compliance"] = compliance(tables, inp)
+    return Summary(case=inp.name, per_year=per_year(tables, inp), baseline=baseline, **fields)

@@ -9,46 +9,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
-from ruamel.yaml import YAML
 
-from evfleet.errors import InputError, InputProblem
+from evfleet.results.folder import RunFolder
 
 # per-year figure of summary.json -> (sheet name, unit for the header)
 PER_YEAR = {"capex_cny": ("capital spend", "CNY"), "emissions_t": ("emissions", "t CO2"),
             "ev_count": ("electric vehicles", "count"), "ev_share": ("electric share", "share"),
             "pv_kw": ("PV", "kW")}
-
-
-@dataclass(frozen=True)
-class RunData:
-    """What compare reads from one run folder."""
-
-    name: str
-    folder: Path
-    summary: dict
-    compliance: pd.DataFrame | None
-    case: dict | None
-
-
-def load_run(folder: Path) -> RunData:
-    """A run folder written by `evfleet solve`; its name is the folder's name."""
-    summary_path = folder / "summary.json"
-    if not summary_path.is_file():
-        raise InputError([InputProblem(str(folder), None, "", "expected a run folder holding "
-                                       "summary.json (written by evfleet solve)")])
-    try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise InputError([InputProblem(str(summary_path), None, "", f"not valid JSON: {exc}")]) from None
-    comp_path = folder / "compliance.csv"
-    compliance = pd.read_csv(comp_path) if comp_path.is_file() else None
-    case_path = folder / "case.yaml"
-    case = YAML(typ="safe").load(case_path.read_text(encoding="utf-8")) if case_path.is_file() else None
-    return RunData(folder.name, folder, summary, compliance, case)
 
 
 def _last(per_year: dict, key: str) -> float | None:
@@ -62,35 +31,36 @@ def _total(per_year: dict, key: str) -> float | None:
     return float(sum(values)) if values and all(v is not None for v in values) else None
 
 
-def _years_met(compliance: pd.DataFrame | None, rule: str) -> str | None:
-    if compliance is None:
+def _years_met(run: RunFolder, rule: str) -> str | None:
+    if not run.has("compliance"):
         return None
+    compliance = run.table("compliance")
     rows = compliance[compliance["rule"] == rule]
     return f"{int(rows['met'].sum())} of {len(rows)} years" if len(rows) else None
 
 
-KPIS = (  # (label with unit, function of RunData)
-    ("net present cost [CNY]", lambda r: r.summary.get("objective_npv_cny")),
+KPIS = (  # (label with unit, function of RunFolder)
+    ("net present cost [CNY]", lambda r: r.summary.objective_npv_cny),
     ("like-for-like net present cost [CNY]",
-     lambda r: (r.summary.get("baseline") or {}).get("objective_npv_cny")),
-    ("capital spend over the horizon [CNY]", lambda r: _total(r.summary.get("per_year"), "capex_cny")),
-    ("emissions over the horizon [t CO2]", lambda r: _total(r.summary.get("per_year"), "emissions_t")),
-    ("electric share in the last year [share]", lambda r: _last(r.summary.get("per_year"), "ev_share")),
-    ("chargers in the last year [count]", lambda r: _last(r.summary.get("per_year"), "chargers")),
-    ("PV in the last year [kW]", lambda r: _last(r.summary.get("per_year"), "pv_kw")),
-    ("storage in the last year [kWh]", lambda r: _last(r.summary.get("per_year"), "storage_kwh")),
-    ("pilot 80 % electric share of purchases met", lambda r: _years_met(r.compliance,
+     lambda r: r.summary.baseline_npv_cny),
+    ("capital spend over the horizon [CNY]", lambda r: _total(r.summary.per_year, "capex_cny")),
+    ("emissions over the horizon [t CO2]", lambda r: _total(r.summary.per_year, "emissions_t")),
+    ("electric share in the last year [share]", lambda r: _last(r.summary.per_year, "ev_share")),
+    ("chargers in the last year [count]", lambda r: _last(r.summary.per_year, "chargers")),
+    ("PV in the last year [kW]", lambda r: _last(r.summary.per_year, "pv_kw")),
+    ("storage in the last year [kWh]", lambda r: _last(r.summary.per_year, "storage_kwh")),
+    ("pilot 80 % electric share of purchases met", lambda r: _years_met(r,
                                                                         "pilot_ev_share_of_purchases")),
-    ("pilot chargers per electric vehicle met", lambda r: _years_met(r.compliance,
+    ("pilot chargers per electric vehicle met", lambda r: _years_met(r,
                                                                      "pilot_chargers_per_ev")),
-    ("carbon cap met", lambda r: _years_met(r.compliance, "carbon_cap_t")),
-    ("budget met", lambda r: _years_met(r.compliance, "budget_cny")),
-    ("solve status", lambda r: r.summary.get("status")),
-    ("MIP gap [share]", lambda r: r.summary.get("mip_gap")),
+    ("carbon cap met", lambda r: _years_met(r, "carbon_cap_t")),
+    ("budget met", lambda r: _years_met(r, "budget_cny")),
+    ("solve status", lambda r: r.summary.status.value),
+    ("MIP gap [share]", lambda r: r.summary.mip_gap),
 )
 
 
-def kpi_table(runs: list[RunData], base: str) -> pd.DataFrame:
+def kpi_table(runs: list[RunFolder], base: str) -> pd.DataFrame:
     """One row per KPI, one column per run, then '<run> - <base>' differences for numbers."""
     table = pd.DataFrame({r.name: [f(r) for _, f in KPIS] for r in runs},
                          index=[label for label, _ in KPIS], dtype=object)
@@ -108,12 +78,12 @@ def kpi_table(runs: list[RunData], base: str) -> pd.DataFrame:
     return table
 
 
-def per_year_tables(runs: list[RunData]) -> dict[str, pd.DataFrame]:
+def per_year_tables(runs: list[RunFolder]) -> dict[str, pd.DataFrame]:
     """{sheet: DataFrame indexed by year with one column per run}; years of all runs, aligned."""
     out = {}
     for key, (sheet, unit) in PER_YEAR.items():
         columns = {r.name: pd.Series({int(y): v.get(key) for y, v in
-                                      (r.summary.get("per_year") or {}).items()}, dtype=float)
+                                      (r.summary.per_year or {}).items()}, dtype=float)
                    for r in runs}
         frame = pd.DataFrame(columns).sort_index()
         frame.index.name = "year"
@@ -137,7 +107,7 @@ def _flatten(node, prefix: str = "") -> dict[str, object]:
     return {prefix: node}
 
 
-def input_differences(runs: list[RunData]) -> pd.DataFrame:
+def input_differences(runs: list[RunFolder]) -> pd.DataFrame:
     """The case fields whose values differ between runs, field by field (blank: not set)."""
     flat = {r.name: _flatten(r.case) if r.case is not None else {} for r in runs}
     fields = sorted({f for values in flat.values() for f in values})

@@ -17,7 +17,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from evfleet.case.yearly import by_year
+from evfleet.yearly import by_year
 
 CATALOG_SECTIONS = {"cities": True, "vehicles": True, "chargers": True,  # keyed by record name
                     "solar": False, "storage": False}                    # a single record

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from evfleet.case.load import Document, read_yaml, schema_problems
+from evfleet.document import Document, read_yaml, schema_problems
 from evfleet.errors import InputError
 from evfleet.schema_types import Strict
 

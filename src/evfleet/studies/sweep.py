@@ -22,16 +22,17 @@ import pandas as pd
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-from evfleet.case.load import Document, load_case, schema_problems
 from evfleet.case.schema import Case
 from evfleet.catalog.load import Catalog, load_catalog
-from evfleet.checks import check_case
+from evfleet.document import Document, schema_problems
 from evfleet.errors import InputError, InputProblem
-from evfleet.inputs import resolve
-from evfleet.solve import SolveOptions
+from evfleet.inputs import load
+from evfleet.parallel import make_executor
+from evfleet.results.folder import read_run, read_summary
+from evfleet.results.record import Summary
+from evfleet.solver.highs import SolveOptions, Status
 from evfleet.studies.design import (BASE, Parameter, Variant, frontier_variants, parameters,
                                     variants)
-from evfleet.studies.executors import make_executor
 from evfleet.studies.paths import PathError, set_value
 from evfleet.studies.study import Study, load_study
 from evfleet.studies.worker import Outcome, Task, solve_variant
@@ -46,7 +47,7 @@ class SweepOptions:
     solve: SolveOptions = SolveOptions(threads=1)
     workers: int = 1
     scheduler: str | None = None
-    reuse: bool = True  # keep each worker's model across variants (studies/reuse.py)
+    reuse: bool = True  # keep each worker's model across variants (solver/cache.py)
     warm_start: bool = False  # offer the worker's previous plan to HiGHS as a start
     breakpoints: tuple[str, ...] = ()
     breakpoint_tolerance: float = 0.01  # bisection stops at this share of the parameter's range
@@ -120,8 +121,8 @@ def sweep(case_path: str | Path, study_path: str | Path, out_dir: str | Path | N
                 raise InputError([InputProblem(str(study_path), None, "design",
                                                "the case has no plan even without its carbon cap; "
                                                "no frontier to trace")])
-            summary = _read_summary(st.out_dir / "cap-free")
-            emissions = {int(y): v["emissions_t"] for y, v in summary["per_year"].items()}
+            summary = read_summary(st.out_dir / "cap-free")
+            emissions = {int(y): v["emissions_t"] for y, v in summary.per_year.items()}
             more = frontier_variants(st.study, emissions)
             rows.update(_run(st, more, {v.name: _variant_data(st, v) for v in more}, executor,
                              report, progress, "frontier"))
@@ -138,9 +139,9 @@ def sweep(case_path: str | Path, study_path: str | Path, out_dir: str | Path | N
 
 
 def _prepare(case_path: Path, study_path: Path, out_dir, opts: SweepOptions) -> _Study:
-    case, doc = load_case(case_path)
+    loaded = load(case_path)  # the base case: checked as `evfleet solve` would
+    case, doc = loaded.case, loaded.doc
     catalog = load_catalog(case, doc)
-    check_case(case, resolve(case, catalog, doc), doc)
     study, sdoc = load_study(study_path)
     years = list(range(case.start_year, case.end_year + 1))
     cat = catalog_data(catalog)
@@ -232,16 +233,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_summary(folder: Path) -> dict | None:
+def _kept(st: _Study, v: Variant, record: dict) -> Summary | None:
+    """The variant's Summary from an earlier run of the same record, if its folder has one."""
     try:
-        return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        summary = read_summary(st.out_dir / v.name)
+    except InputError:
         return None
-
-
-def _kept(st: _Study, v: Variant, record: dict) -> dict | None:
-    summary = _read_summary(st.out_dir / v.name)
-    return summary if summary is not None and summary.get("study") == record else None
+    return summary if summary.study == record else None
 
 
 def _run(st: _Study, planned: list[Variant], data: dict[str, dict], executor, report: SweepReport,
@@ -253,7 +251,7 @@ def _run(st: _Study, planned: list[Variant], data: dict[str, dict], executor, re
         record = _record(st, v, data[v.name])
         kept = _kept(st, v, record)
         if kept is not None:
-            rows[v.name] = _row(v, kept["status"], kept, "", from_earlier=True)
+            rows[v.name] = _row(v, kept.status.value, kept, "", from_earlier=True)
             report.reused += 1
         else:
             todo.append((v, record))
@@ -286,14 +284,15 @@ def _run(st: _Study, planned: list[Variant], data: dict[str, dict], executor, re
 
 
 def _task(st: _Study, v: Variant, data: dict) -> Task:
-    return Task(v.name, str(st.case_path), data, st.opts.solve, st.opts.reuse, st.opts.warm_start)
+    return Task(v.name, str(st.case_path), Case.model_validate(data), st.opts.solve,
+                st.opts.reuse, st.opts.warm_start)
 
 
 def _keep(st: _Study, v: Variant, record: dict, data: dict, outcome: Outcome,
           report: SweepReport) -> dict:
     """Write a finished variant's folder (atomically); a failure is only reported."""
     if outcome.finished:
-        summary = {**outcome.summary, "study": record}
+        summary = outcome.summary.replace(study=record)
         write_run(st.out_dir / v.name, summary, outcome.tables, _case_text(st, v, data))
         report.solved += 1
         return _row(v, outcome.status, summary, outcome.reason)
@@ -310,24 +309,22 @@ def _case_text(st: _Study, v: Variant, data: dict) -> str:
     return buf.getvalue()
 
 
-def _row(v: Variant, status: str, summary: dict | None, reason: str,
+def _row(v: Variant, status: str, summary: Summary | None, reason: str,
          from_earlier: bool = False) -> dict:
     """One results line: the variant, its settings, status and KPIs (spec §6)."""
     row: dict[str, Any] = {"variant": v.name, **v.settings, "status": status}
-    years = (summary or {}).get("per_year") or {}
+    s = summary or Summary(v.name, Status.ERROR)
+    years = s.per_year or {}
     last = years[max(years, key=int)] if years else {}
     row.update({
-        "objective_npv_cny": (summary or {}).get("objective_npv_cny"),
-        "mip_gap": (summary or {}).get("mip_gap"),
-        "solve_seconds": (summary or {}).get("solve_seconds"),
-        "build_seconds": (summary or {}).get("build_seconds"),
+        "objective_npv_cny": s.objective_npv_cny, "mip_gap": s.mip_gap,
+        "solve_seconds": s.solve_seconds, "build_seconds": s.build_seconds,
         "capex_cny": sum(y["capex_cny"] for y in years.values()) if years else None,
         "emissions_t": sum(y["emissions_t"] for y in years.values()) if years else None,
         "ev_share": last.get("ev_share"),
-        "baseline_npv_cny": ((summary or {}).get("baseline") or {}).get("objective_npv_cny"),
-        "model_reused": (summary or {}).get("model_reused"),
+        "baseline_npv_cny": s.baseline_npv_cny, "model_reused": s.model_reused,
         "from_earlier_run": from_earlier,
-        "reason": reason or "; ".join((summary or {}).get("conflicts") or []),
+        "reason": reason or "; ".join(s.conflicts or ()),
     })
     return row
 
@@ -359,7 +356,7 @@ def _plan_signature(folder: Path, status: str) -> tuple:
     """What 'the plan' is for a breakpoint: the vehicles bought (depot, duty, model, year, count)."""
     if status not in ("optimal", "time_limit"):
         return ("no plan",)
-    buys = pd.read_csv(folder / "purchases.csv")
+    buys = read_run(folder).table("purchases")
     return tuple(sorted((str(r.depot), str(r.duty), str(r.model), int(r.year), int(r.count))
                         for r in buys.itertuples()))
 

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from evfleet.case.load import Document
 from evfleet.case.schema import Case
-from evfleet.catalog.load import load_catalog
-from evfleet.checks import check_case
 from evfleet.errors import InputError, NoPlanError
-from evfleet.inputs import resolve
-from evfleet.solve import SolveOptions
-from evfleet.studies.reuse import ModelCache
+from evfleet.inputs import in_memory, prepare
+from evfleet.results.record import Summary
+from evfleet.single import solve_inputs
+from evfleet.solver.cache import ModelCache
+from evfleet.solver.highs import SolveOptions
 
 CACHE = ModelCache()  # one per worker process (and thread): the model of its last variant
 
@@ -26,18 +25,17 @@ CACHE = ModelCache()  # one per worker process (and thread): the model of its la
 class Task:
     variant: str
     case_path: str  # the case file, for relative paths (catalog folder) and messages
-    data: dict  # the variant's case, changes applied
+    case: Case  # the variant's case, changes applied, validated
     options: SolveOptions
     reuse: bool = True
     warm_start: bool = False
-    day_cities: tuple[str, ...] | None = None  # representative days of these cities' network
 
 
 @dataclass
 class Outcome:
     variant: str
     status: str  # optimal | time_limit | infeasible | error | bad_input
-    summary: dict | None = None  # as `evfleet solve` writes it; None when nothing was solved
+    summary: Summary | None = None  # as `evfleet solve` writes it; None when nothing was solved
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     reason: str = ""
     seconds: float = 0.0
@@ -48,32 +46,22 @@ class Outcome:
         return self.summary is not None and self.status in ("optimal", "time_limit", "infeasible")
 
 
-def _inputs(task: Task):
-    doc = Document(task.case_path, None, task.data)
-    case = Case.model_validate(task.data)
-    inp = resolve(case, load_catalog(case, doc), doc, task.day_cities)
-    check_case(case, inp, doc)
-    return inp
-
-
 def solve_variant(task: Task) -> Outcome:
     """One variant, start to end."""
-    from evfleet.run import solve_inputs
-
     start = time.perf_counter()
     try:
-        inp = _inputs(task)
+        inp = prepare(task.case, in_memory(task.case, task.case_path))
         cache = CACHE if task.reuse else ModelCache()
         summary, tables = solve_inputs(inp, task.options, cache, explain=False,
                                        warm_start=task.warm_start)
-        return Outcome(task.variant, summary["status"], summary, tables,
+        return Outcome(task.variant, summary.status.value, summary, tables,
                        seconds=time.perf_counter() - start)
     except InputError as exc:
         reason = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
         return Outcome(task.variant, "bad_input", reason=reason,
                        seconds=time.perf_counter() - start)
     except NoPlanError as exc:
-        return Outcome(task.variant, exc.status, exc.summary, reason="; ".join(exc.lines),
+        return Outcome(task.variant, str(exc.status), exc.summary, reason="; ".join(exc.lines),
                        seconds=time.perf_counter() - start)
     except Exception as exc:  # noqa: BLE001 - recorded with its reason; the sweep goes on
         where = traceback.extract_tb(exc.__traceback__)[-1]

@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from evfleet.errors import InputError, InputProblem
+from evfleet.results.folder import SUMMARY, read_summary
+from evfleet.results.record import Summary
 from evfleet.writers.xlsx import write_plan_xlsx
 
 
@@ -22,11 +24,10 @@ def check_output_dir(out: Path, case_name: str, force: bool) -> None:
         return
     if not out.is_dir():
         raise InputError([InputProblem(str(out), None, "", "expected an output folder, got a file")])
-    summary = out / "summary.json"
-    if summary.exists():
+    if (out / SUMMARY).exists():
         try:
-            owner = json.loads(summary.read_text(encoding="utf-8")).get("case")
-        except (ValueError, OSError):
+            owner = read_summary(out).case
+        except InputError:
             owner = None
         if owner == case_name:
             return
@@ -37,15 +38,15 @@ def check_output_dir(out: Path, case_name: str, force: bool) -> None:
                                        "choose another --out or use --force to replace it")])
 
 
-def write_run(out: Path, summary: dict, tables: dict[str, pd.DataFrame],
+def write_run(out: Path, summary: Summary, tables: dict[str, pd.DataFrame],
               case_text: str | None = None) -> None:
     """Write everything into a temporary sibling folder, then swap it in for `out`. `case_text`,
     the case file as given, is kept as case.yaml so that runs can be compared input by input."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n",
-                                          encoding="utf-8")
+        (tmp / SUMMARY).write_text(json.dumps(summary.to_json(), indent=2) + "\n",
+                                   encoding="utf-8")
         if case_text is not None:
             (tmp / "case.yaml").write_text(case_text, encoding="utf-8")
         for name, df in tables.items():
@@ -66,11 +67,11 @@ def write_run(out: Path, summary: dict, tables: dict[str, pd.DataFrame],
             shutil.rmtree(tmp)
 
 
-def summary_frame(summary: dict) -> pd.DataFrame:
+def summary_frame(summary: Summary) -> pd.DataFrame:
     """The summary's per-year figures as a table (one row per year), baseline figures beside."""
     rows = []
-    base = (summary.get("baseline") or {}).get("per_year") or {}
-    for year, figures in summary.get("per_year", {}).items():
+    base = (summary.baseline or {}).get("per_year") or {}
+    for year, figures in (summary.per_year or {}).items():
         row = {"year": int(year), **figures}
         for k, v in (base.get(year) or {}).items():
             row[f"baseline_{k}"] = v

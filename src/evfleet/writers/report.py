@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 from pathlib import Path
 
 import matplotlib
@@ -17,22 +16,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from evfleet.errors import InputError, InputProblem  # noqa: E402
+from evfleet.results.folder import read_run  # noqa: E402
 
-NEEDED = ("summary.json", "fleet.csv", "costs.csv", "emissions.csv", "compliance.csv",
-          "energy.csv", "purchases.csv")
 COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
-
-
-def read_run(folder: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
-    """summary.json and the tables of a run folder (InputError naming what is missing)."""
-    missing = [n for n in NEEDED if not (folder / n).is_file()]
-    if missing:
-        raise InputError([InputProblem(str(folder), None, "", "expected a run folder with a plan "
-                                       f"(written by evfleet solve); missing {', '.join(missing)}")])
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    tables = {n[:-4]: pd.read_csv(folder / n) for n in NEEDED if n.endswith(".csv")}
-    return summary, tables
+REPORTED = ("fleet", "costs", "emissions", "compliance", "energy", "purchases")
 
 
 def _rule(tables, rule: str) -> pd.Series:
@@ -135,26 +122,27 @@ def _table_html(frame: pd.DataFrame) -> str:
 
 def write_report(folder: Path) -> list[Path]:
     """The PNG charts and report.html, written into the run folder. Returns the files."""
-    summary, tables = read_run(folder)
+    run = read_run(folder, need_plan=True)
+    summary, tables = run.summary, run.tables(REPORTED)
     pngs = [_png(folder, name, draw, tables) for name, draw in CHARTS]
-    per_year = pd.DataFrame([{"year": int(y), **v} for y, v in summary["per_year"].items()])
+    per_year = pd.DataFrame([{"year": int(y), **v} for y, v in summary.per_year.items()])
     comp = tables["compliance"]
     missed = comp[~comp["met"].astype(bool)]
     buys = tables["purchases"].groupby(["year", "model"])["count"].sum().reset_index()
-    base = (summary.get("baseline") or {}).get("objective_npv_cny")
-    head = [("status", summary["status"]),
-            ("net present cost", f"{summary['objective_npv_cny'] / 1e6:,.2f} M CNY"),
+    base = summary.baseline_npv_cny
+    head = [("status", summary.status.value),
+            ("net present cost", f"{summary.objective_npv_cny / 1e6:,.2f} M CNY"),
             ("like-for-like net present cost", f"{base / 1e6:,.2f} M CNY" if base else ""),
-            ("MIP gap", f"{summary['mip_gap']:.2%}" if summary.get("mip_gap") is not None else "")]
+            ("MIP gap", f"{summary.mip_gap:.2%}" if summary.mip_gap is not None else "")]
     images = "\n".join(
         f'<figure><img alt="{p.stem}" src="data:image/png;base64,'
         f'{base64.b64encode(p.read_bytes()).decode()}"></figure>' for p in pngs)
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>evfleet plan: {html.escape(summary['case'])}</title>
+<html lang="en"><head><meta charset="utf-8"><title>evfleet plan: {html.escape(summary.case)}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;margin:1em 0;font-size:90%}}td,th{{padding:3px 8px;text-align:right;
 border-bottom:1px solid #ddd}}img{{max-width:100%}}figure{{margin:1em 0}}</style></head><body>
-<h1>Plan for {html.escape(summary['case'])}</h1>
+<h1>Plan for {html.escape(summary.case)}</h1>
 {_table_html(pd.DataFrame(head, columns=["", "value"]))}
 <h2>Charts</h2>
 {images}

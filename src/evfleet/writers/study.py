@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from evfleet.studies.analysis import frontier_table, tornado_table
+from evfleet.results.analysis import frontier_table, tornado_table
 
 
 def _atomic(path: Path, write) -> None:

@@ -6,24 +6,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from evfleet.results.record import Summary
+
 
 def _m(cny: float | None) -> str:
     return "-" if cny is None else f"{cny / 1e6:,.2f} M"
 
 
-def plan_text(summary: dict, tables: dict[str, pd.DataFrame], out: Path) -> str:
+def plan_text(summary: Summary, tables: dict[str, pd.DataFrame], out: Path) -> str:
     """Status, NPV against the like-for-like plan, a line per year and the compliance misses."""
-    base = summary.get("baseline") or {}
-    gap = summary.get("mip_gap")
-    lines = [f"{summary['case']}: {summary['status']}, net present cost {_m(summary['objective_npv_cny'])} CNY"
+    gap, base = summary.mip_gap, summary.baseline_npv_cny
+    lines = [f"{summary.case}: {summary.status}, net present cost {_m(summary.objective_npv_cny)} CNY"
              + (f" (gap {gap:.2%})" if gap is not None else "")]
-    if base.get("objective_npv_cny") is not None:
-        saving = base["objective_npv_cny"] - summary["objective_npv_cny"]
-        lines.append(f"like-for-like replacement would cost {_m(base['objective_npv_cny'])} CNY; "
-                     f"this plan saves {_m(saving)} CNY")
+    if base is not None:
+        lines.append(f"like-for-like replacement would cost {_m(base)} CNY; "
+                     f"this plan saves {_m(base - summary.objective_npv_cny)} CNY")
     lines.append(f"{'year':<6}{'capex CNY':>12}{'opex CNY':>12}{'EV':>6}{'ICE':>6}{'EV %':>7}"
                  f"{'chargers':>10}{'PV kW':>8}{'stor kWh':>10}{'CO2 t':>9}")
-    for year, f in summary["per_year"].items():
+    for year, f in summary.per_year.items():
         share = "-" if f["ev_share"] is None else f"{f['ev_share']:.0%}"
         lines.append(f"{year:<6}{_m(f['capex_cny']):>12}{_m(f['opex_cny']):>12}{f['ev_count']:>6}"
                      f"{f['ice_count']:>6}{share:>7}{f['chargers']:>10}{f['pv_kw']:>8.0f}"

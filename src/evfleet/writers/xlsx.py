@@ -19,6 +19,8 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from evfleet.results.record import Summary
+
 SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "solar", "storage",
                "grid", "costs", "emissions", "excluded", "energy")
 
@@ -67,15 +69,14 @@ def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, start_row: int = 1):
     return ws
 
 
-def _summary_sheet(wb: Workbook, summary: dict, per_year: pd.DataFrame) -> None:
+def _summary_sheet(wb: Workbook, summary: Summary, per_year: pd.DataFrame) -> None:
     ws = wb.active
     ws.title = "summary"
-    base = summary.get("baseline") or {}
-    key = [("case", summary["case"], "General"), ("status", summary["status"], "General"),
-           ("net present cost [CNY]", summary["objective_npv_cny"], "#,##0"),
-           ("like-for-like net present cost [CNY]", base.get("objective_npv_cny"), "#,##0"),
-           ("MIP gap [share]", summary["mip_gap"], "0.00%"),
-           ("build [s]", summary["build_seconds"], "0.00"), ("solve [s]", summary["solve_seconds"], "0.00")]
+    key = [("case", summary.case, "General"), ("status", summary.status.value, "General"),
+           ("net present cost [CNY]", summary.objective_npv_cny, "#,##0"),
+           ("like-for-like net present cost [CNY]", summary.baseline_npv_cny, "#,##0"),
+           ("MIP gap [share]", summary.mip_gap, "0.00%"),
+           ("build [s]", summary.build_seconds, "0.00"), ("solve [s]", summary.solve_seconds, "0.00")]
     for i, (label, value, fmt) in enumerate(key, start=1):
         ws.cell(row=i, column=1, value=label).font = Font(bold=True)
         ws.cell(row=i, column=2, value=_value(value)).number_format = fmt
@@ -84,7 +85,7 @@ def _summary_sheet(wb: Workbook, summary: dict, per_year: pd.DataFrame) -> None:
     ws.freeze_panes = None
 
 
-def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: dict,
+def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: Summary,
                   caps: dict[int, float]) -> None:
     fleet = tables["fleet"]
     mix = fleet.pivot_table(index="year", columns="energy", values="count", aggfunc="sum",
@@ -101,9 +102,9 @@ def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: dict,
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(mix)))
         chart.width, chart.height = 18, 9
         ws.add_chart(chart, get_column_letter(len(mix.columns) + 2) + "2")
-    years = sorted(int(y) for y in summary["per_year"])
+    years = sorted(int(y) for y in summary.per_year)
     em = pd.DataFrame({"year": years,
-                       "emissions_t": [summary["per_year"][str(y)]["emissions_t"] for y in years],
+                       "emissions_t": [summary.per_year[str(y)]["emissions_t"] for y in years],
                        "cap_t": [caps.get(y) for y in years]})
     ws = _sheet(wb, "emissions vs cap", em)
     ws.freeze_panes = "A2"
@@ -116,7 +117,7 @@ def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: dict,
     ws.add_chart(chart, "E2")
 
 
-def write_plan_xlsx(path: Path, summary: dict, tables: dict[str, pd.DataFrame],
+def write_plan_xlsx(path: Path, summary: Summary, tables: dict[str, pd.DataFrame],
                     per_year: pd.DataFrame) -> None:
     """plan.xlsx: summary, charts, compliance and every table."""
     wb = Workbook()

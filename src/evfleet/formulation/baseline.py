@@ -9,6 +9,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
+from evfleet.formulation.policy import release_network_rows
 from evfleet.inputs import Inputs
 
 
@@ -59,8 +60,6 @@ def like_for_like(inp: Inputs) -> tuple[dict, dict]:
     return counts, dict(buys)
 
 
-
-
 def fix_like_for_like(m: pyo.ConcreteModel, inp: Inputs) -> None:
     """Fix the fleet to the like-for-like plan; no new PV or storage; policies off."""
     counts, buys = like_for_like(inp)
@@ -70,6 +69,4 @@ def fix_like_for_like(m: pyo.ConcreteModel, inp: Inputs) -> None:
         var.fix(buys.get(t, 0))
     for var in (*m.pv_added_kw.values(), *m.pv_first.values(), *m.storage_added_kwh.values()):
         var.fix(0)
-    for name in ("budget", "carbon_cap", "ev_share"):
-        if hasattr(m, name):
-            getattr(m, name).deactivate()
+    release_network_rows(m)

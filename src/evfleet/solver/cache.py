@@ -1,4 +1,4 @@
-"""Model re-use across the variants of a study.
+"""Model re-use across solves: the variants of a study, the plan and its baseline.
 
 A worker keeps the model it last built, already handed to HiGHS. A variant whose resolved inputs
 differ from that model's only in the mutable right-hand sides (formulation.policy.MUTABLE_RHS:
@@ -19,7 +19,7 @@ import pyomo.environ as pyo
 from evfleet.formulation import build_model
 from evfleet.formulation.policy import MUTABLE_RHS
 from evfleet.inputs import Inputs
-from evfleet.solve import HighsModel, SolveOptions, SolveOutcome
+from evfleet.solver.highs import HighsModel, SolveOptions, SolveOutcome
 
 
 class ReusableModel:

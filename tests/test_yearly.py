@@ -1,7 +1,7 @@
 """The {year: value} rule of spec §1."""
 
-from evfleet.case.yearly import by_year
-from evfleet.inputs import need_count
+from evfleet.yearly import by_year
+from evfleet.inputs.fleet import need_count
 
 
 def test_number_applies_to_every_year():

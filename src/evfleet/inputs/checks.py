@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from evfleet.case.load import Document
+from evfleet.document import Document
 from evfleet.case.schema import Case
 from evfleet.errors import InputError, InputProblem
-from evfleet.inputs import Inputs
+from evfleet.inputs.record import Inputs
 
 
 def check_case(case: Case, inp: Inputs, doc: Document) -> None:

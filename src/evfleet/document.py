@@ -1,0 +1,245 @@
+"""Read YAML documents keeping line numbers, and turn every schema error into an InputProblem.
+
+YAML is read as YAML 1.2 with ruamel (round-trip mode, for line numbers). Validation errors from
+pydantic carry a `loc` path; :class:`Document` maps it back to the file line and a field name such
+as ``depots[0].duties[1].daily_km``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from evfleet.errors import InputError, InputProblem
+from evfleet.schema_types import MAP_TAG, NUMBER_TAG
+
+Loc = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its path as the user wrote it, the line-aware tree and plain data.
+
+    A case that `extends` another has the base's Document as `base`; its `data` is the merge of
+    both, and every location is reported in the file that wrote the value there.
+    """
+
+    path: str
+    tree: Any  # ruamel CommentedMap / CommentedSeq with .lc line info
+    data: Any  # the content as plain dict / list / scalars (merged with the base's, if any)
+    base: "Document | None" = None
+    cells: dict | None = None  # path -> (file, "sheet!cell") for values read from spreadsheets
+
+    def _cell(self, loc: Loc) -> tuple[str, str] | None:
+        """The spreadsheet cell of the longest prefix of `loc` read from a table, if any."""
+        if not self.cells:
+            return None
+        for n in range(len(loc), 0, -1):
+            if tuple(loc[:n]) in self.cells:
+                return self.cells[tuple(loc[:n])]
+        return None
+
+    def _walk(self, loc: Loc) -> tuple[float, int | None]:
+        """(how much of `loc` this file writes, the 1-based line of its deepest node there).
+        A list written here replaces the base's whole list: everything below it is this file's."""
+        if self._cell(loc) is not None:
+            return math.inf, None
+        node, line = self.tree, 1 if isinstance(self.tree, CommentedMap) else None
+        depth: float = 0
+        for part in loc:
+            if isinstance(node, CommentedMap) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            else:
+                break
+            depth += 1
+            if isinstance(node, CommentedSeq) and depth < len(loc):
+                depth = math.inf
+        return depth, line
+
+    def source(self, loc: Loc) -> "Document":
+        """The file that wrote the value at `loc`: the deepest match, this file on a tie."""
+        if self.base is None:
+            return self
+        other = self.base.source(loc)
+        return self if self._walk(loc)[0] >= other._walk(loc)[0] else other
+
+    def line(self, loc: Loc) -> int | None:
+        """1-based line of the deepest node of `loc` present in the file that wrote it."""
+        return self.source(loc)._walk(loc)[1]
+
+    def field(self, loc: Loc) -> str:
+        """Dotted name of `loc` as a planner reads it: ``depots[0].duties[1].daily_km``."""
+        text, node = "", self.data
+        for part in loc:
+            if isinstance(node, list) and isinstance(part, int):
+                text += f"[{part}]"
+            else:
+                text += f".{part}" if text else str(part)
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = None
+        return text
+
+    def problem(self, loc: Loc, message: str) -> InputProblem:
+        src = self.source(loc)
+        cell = src._cell(loc)
+        if cell is not None:
+            return InputProblem(cell[0], cell[1], self.field(loc), message)
+        return InputProblem(src.path, src._walk(loc)[1], self.field(loc), message)
+
+
+def plain(node: Any) -> Any:
+    """ruamel round-trip nodes -> plain Python values (dict, list, str, int, float, bool, None)."""
+    if isinstance(node, dict):
+        return {plain(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def read_yaml(path: str | Path, what: str = "case file") -> Document:
+    """Parse one YAML file; every way it can fail becomes one InputProblem."""
+    shown = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise InputError([InputProblem(shown, None, "", f"{what} not found")])
+    if p.is_dir():
+        raise InputError([InputProblem(shown, None, "", f"expected a {what}, got a directory")])
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = p.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InputError([InputProblem(shown, line, "",
+                                       "expected UTF-8 text, got bytes in another encoding")]) from None
+    except OSError as exc:
+        raise InputError([InputProblem(shown, None, "", f"cannot read: {exc.strerror}")]) from None
+    yaml = YAML(typ="rt")
+    yaml.version = (1, 2)
+    try:
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = (exc.problem or exc.context or "invalid YAML").strip()
+        raise InputError([InputProblem(shown, line, "", f"YAML syntax error: {reason}")]) from None
+    except YAMLError as exc:
+        raise InputError([InputProblem(shown, None, "", f"YAML error: {exc}")]) from None
+    if tree is None:
+        raise InputError([InputProblem(shown, None, "", f"the {what} is empty")])
+    if not isinstance(tree, CommentedMap):
+        raise InputError([InputProblem(shown, 1, "",
+                                       f"expected a mapping of fields, got {type(plain(tree)).__name__}")])
+    return Document(shown, tree, plain(tree))
+
+
+def _model_at(cls: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The schema class whose fields are valid at `loc` (for 'did you mean' suggestions)."""
+
+    def first_model(annotation: Any) -> type[BaseModel] | None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        for arg in typing.get_args(annotation):
+            found = first_model(arg)
+            if found is not None:
+                return found
+        return None
+
+    current: type[BaseModel] | None = cls
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, str) and part in current.model_fields:
+            current = first_model(current.model_fields[part].annotation)
+    return current
+
+
+def _expected(err: dict[str, Any]) -> str:
+    kind, ctx = err["type"], err.get("ctx", {})
+    simple = {
+        "missing": "required field is missing",
+        "float_type": "expected a number", "float_parsing": "expected a number",
+        "int_type": "expected a whole number", "int_parsing": "expected a whole number",
+        "int_from_float": "expected a whole number",
+        "finite_number": "expected a finite number",
+        "bool_type": "expected true or false", "bool_parsing": "expected true or false",
+        "string_type": "expected text", "dict_type": "expected a mapping",
+        "list_type": "expected a list", "tuple_type": "expected a list",
+        "model_type": "expected a mapping of fields", "model_attributes_type": "expected a mapping of fields",
+    }
+    if kind in simple:
+        return simple[kind]
+    if kind == "greater_than_equal":
+        return f"expected a value >= {_num(ctx['ge'])}"
+    if kind == "greater_than":
+        return f"expected a value > {_num(ctx['gt'])}"
+    if kind == "less_than_equal":
+        return f"expected a value <= {_num(ctx['le'])}"
+    if kind == "less_than":
+        return f"expected a value < {_num(ctx['lt'])}"
+    if kind == "string_pattern_mismatch":
+        return "expected lower-case letters, digits and '-'"
+    if kind == "literal_error":
+        return f"expected one of {ctx['expected']}"
+    if kind in ("too_short", "too_long"):
+        return f"expected {ctx.get('min_length', 1)} to {ctx.get('max_length', 'any number of')} items"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"]
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def shown(value: Any) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    if isinstance(value, float):
+        return format(value, ".15g")
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def schema_problems(doc: Document, exc: ValidationError, cls: type[BaseModel],
+                    prefix: Loc = (), data: Any = None) -> list[InputProblem]:
+    """One InputProblem per pydantic error, with line, field and an 'expected ..., got ...'."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if p not in (NUMBER_TAG, MAP_TAG))
+        full = prefix + loc
+        if err["type"] == "extra_forbidden":
+            parent = _model_at(cls, loc[:-1])
+            options = sorted(parent.model_fields) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), options, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            message = f"unknown field{hint}"
+        elif err["type"] == "missing":
+            message = _expected(err)
+        else:
+            message = f"{_expected(err)}, got {shown(err.get('input'))}"
+            if err["type"] == "value_error" and "got" in _expected(err):
+                message = _expected(err)
+        problems.append(doc.problem(full, message))
+    return problems

@@ -1,0 +1,53 @@
+"""The front door: a case -> checked Inputs, the same for `evfleet solve`, a sweep's variant and
+one depot of a decomposed network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from evfleet.case.load import load_case
+from evfleet.case.schema import Case
+from evfleet.catalog.load import load_catalog
+from evfleet.document import Document
+from evfleet.inputs.checks import check_case
+from evfleet.inputs.record import Inputs
+from evfleet.inputs.resolver import resolve
+
+
+def prepare(case: Case, doc: Document, day_cities: tuple[str, ...] | None = None) -> Inputs:
+    """A validated Case -> Inputs, its catalog and overrides applied, checked for certain
+    infeasibility. Raises InputError listing every problem found.
+
+    `doc` locates problems (the case file's lines; a case built in memory has a Document of its
+    plain data: `in_memory`). `day_cities`: see resolver.resolve."""
+    inp = resolve(case, load_catalog(case, doc), doc, day_cities)
+    check_case(case, inp, doc)
+    return inp
+
+
+def in_memory(case: Case, path: str | Path) -> Document:
+    """A Document for a case that exists only in memory (a variant, one depot of a network):
+    problems name `path`, the file it came from, without lines."""
+    return Document(str(path), None, case.model_dump())
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A case file read and resolved: the Case, its Document (lines, the text kept with a run)
+    and its checked Inputs."""
+
+    case: Case
+    doc: Document
+    inputs: Inputs
+
+
+def load(case_path: str | Path) -> Loaded:
+    """Case file -> Loaded. Raises InputError listing every problem."""
+    case, doc = load_case(case_path)
+    return Loaded(case, doc, prepare(case, doc))
+
+
+def load_inputs(case_path: str | Path) -> Inputs:
+    """Case file -> checked Inputs. Raises InputError listing every problem."""
+    return load(case_path).inputs

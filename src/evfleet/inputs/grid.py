@@ -1,0 +1,64 @@
+"""The grid part of Inputs: connections and their upgrades, the two-part tariff's demand charge
+and where it applies, feed-in prices and the grid's emission factor by depot and year.
+
+The two-part rule lives here alone (contract §4, NDRC 15 May 2023): a connection of
+`two_part_tariff_threshold_kva` or more is billed on the two-part tariff, with a demand charge on
+its yearly peak; below it, single-part. kVA are taken as kW (power factor 1).
+"""
+
+from __future__ import annotations
+
+from evfleet.case.schema import Case
+from evfleet.catalog.load import Catalog
+from evfleet.yearly import by_year
+
+KWH_PER_MWH = 1000.0
+MONTHS_PER_YEAR = 12
+# Single-part means strictly below the threshold. The model's connection is continuous and its
+# feasible sets are closed, so "below" is "at most 1 W below": any connection a planner writes in
+# whole kW (or kVA) is classed exactly as the contract says.
+SINGLE_PART_BELOW_KW = 1e-3
+
+
+def is_two_part(connection_kw: float, threshold_kw: float) -> bool:
+    """The contract's rule: a connection at or above the threshold is on the two-part tariff."""
+    return connection_kw >= threshold_kw
+
+
+def grid_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
+                depot_city: dict[str, str], pv_depots: tuple[str, ...]) -> dict:
+    """The grid fields of Inputs (see record.Inputs).
+
+    A depot-year pays a demand charge when its city has one, the year is past the case's
+    exemption, and its connection is two-part (always, when grid_kw is; by choice of upgrade,
+    when only the upgraded connection would be: formulation/grid.py decides that one)."""
+    threshold = catalog.policy.two_part_tariff_threshold_kva
+    exempt_until = case.demand_charge_exempt_until
+    upgrades = {dp.id: dp.grid_upgrade for dp in case.depots
+                if dp.grid_upgrade is not None and dp.grid_upgrade.max_kw > dp.grid_kw}
+    demand, two_part_fixed, grid_t = {}, {}, {}
+    for dp in case.depots:
+        city = catalog.cities[depot_city[dp.id]]
+        factor = by_year(city.grid_tco2_per_mwh, years)
+        largest = upgrades[dp.id].max_kw if dp.id in upgrades else dp.grid_kw
+        for y in years:
+            grid_t[dp.id, y] = factor[y] / KWH_PER_MWH
+            exempt = exempt_until is not None and y <= exempt_until
+            if exempt or city.demand_charge_cny_per_kw_month <= 0 or not is_two_part(largest, threshold):
+                continue
+            demand[dp.id, y] = city.demand_charge_cny_per_kw_month * MONTHS_PER_YEAR
+            if is_two_part(dp.grid_kw, threshold):
+                two_part_fixed[dp.id, y] = True
+    return dict(
+        grid_kw={dp.id: dp.grid_kw for dp in case.depots}, upgrade_depots=tuple(upgrades),
+        upgrade_max_kw={d: u.max_kw for d, u in upgrades.items()},
+        upgrade_cost_cny_per_kw={d: u.cost_cny_per_kw for d, u in upgrades.items()},
+        upgrade_fixed_cny={d: u.fixed_cny for d, u in upgrades.items()},
+        upgrade_life=catalog.policy.grid_upgrade_life_years,
+        feed_in_cny_per_kwh={dp.id: catalog.cities[depot_city[dp.id]].feed_in_cny_per_kwh
+                             for dp in case.depots},
+        export_depots=tuple(d for d in pv_depots if case.allow_export),
+        demand_cny_per_kw_year=demand, two_part_threshold_kw=threshold,
+        single_part_max_kw=threshold - SINGLE_PART_BELOW_KW,
+        two_part_fixed=two_part_fixed, grid_tco2_per_kwh=grid_t,
+    )

@@ -1,0 +1,133 @@
+"""The Inputs record: everything the formulation reads, resolved once (inputs/resolver.py).
+
+Index letters (fixed across the code base): d depot, k duty, j vehicle model, c vintage (cohort),
+y year, q charger model, r representative day, h hour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+DK = tuple[str, str]
+DKJ = tuple[str, str, str]
+DKJC = tuple[str, str, str, int]
+DKJCY = tuple[str, str, str, int, int]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the formulation needs, labelled by index tuples; units in the names."""
+
+    name: str
+    years: tuple[int, ...]
+    start_year: int
+    end_year: int
+    discount_factor: dict[int, float]  # y (incl. end_year + 1) -> 1/(1+r)^(y - start_year)
+    depots: tuple[str, ...]
+    depot_city: dict[str, str]
+    days: tuple[str, ...]
+    day_weight: dict[str, float]  # r -> days of the year it stands for (sum 365)
+    day_members: dict[str, tuple[int, ...]]  # r -> the days of the year (0-364) it averages
+    hours: tuple[int, ...]  # first hour of each block of the day (every hour unless merged)
+    hour_length_h: dict[int, float]  # h -> hours the block starting at h lasts
+
+    # --- fleet -------------------------------------------------------------------------------
+    duties: tuple[DK, ...]
+    need_count: dict[tuple[str, str, int], int]  # (d, k, y) -> vehicles required
+    servable: tuple[DKJ, ...]  # (d, k, j) pairs a purchase may use
+    excluded: tuple[tuple[str, str, str, str], ...]  # (d, k, j, reason)
+    vehicle_energy: dict[str, str]  # j -> diesel | gasoline | electricity
+    cohorts: tuple[DKJC, ...]  # every (d, k, j, c) that can hold vehicles
+    cohort_years: tuple[DKJCY, ...]  # live (d, k, j, c, y): c <= y < c + life
+    cohort_years_by_duty: dict[tuple[str, str, int], tuple[DKJCY, ...]]  # (d, k, y) -> live tuples
+    ev_cohort_years_by_depot: dict[tuple[str, int], tuple[DKJCY, ...]]  # (d, y) -> electric ones
+    initial_count: dict[DKJC, int]  # vehicles owned at start_year, by cohort
+    owned_alive_count: dict[tuple[str, str, int], int]  # (d, k, y): owned at start, alive in y
+    buy_cohorts: tuple[DKJC, ...]  # (d, k, j, c) with c a planning year and (d, k, j) servable
+    first_year: dict[DKJC, int]  # first planning year of a cohort: max(c, start_year)
+    exit_year: dict[DKJC, int]  # the year the cohort's survivors leave: min(c + life, end + 1)
+    buy_price_cny: dict[DKJC, float]  # net of subsidy, for buy cohorts
+    resale_value_cny: dict[DKJCY, float]  # market value of one vehicle sold at the start of y
+    exit_value_cny: dict[DKJC, float]  # market value of one vehicle leaving at exit_year
+    run_cost_cny: dict[tuple[str, str, str, int], dict[str, float]]  # (d,k,j,y) -> fuel, maintenance
+    fuel_tco2_per_vehicle: dict[tuple[str, str, str, int], float]  # (d, k, j, y) combustion only
+    charge_kwh_per_vehicle_day: dict[DKJ, float]  # electric (d, k, j): per representative day
+    max_charge_kw: dict[str, float]  # electric j
+    past_life_resale_cny: float  # owned vehicles already past their life at start_year
+    past_life: tuple[tuple[str, str, str, int, int], ...]  # (d, k, j, bought, count)
+
+    # --- charging ----------------------------------------------------------------------------
+    charger_models: tuple[str, ...]
+    charger_power_kw: dict[str, float]
+    vehicles_per_charger: dict[str, float]
+    charger_price_cny: dict[tuple[str, int], float]  # (q, y) net of subsidy
+    charger_existing: dict[tuple[str, str, int], int]  # (d, q, y) existing chargers in service
+    charger_life: dict[str, int]
+    charger_terminal_share: dict[tuple[str, int], float]  # (q, c) book share left at end + 1
+    charger_existing_terminal_cny: float
+    ev_depots: tuple[str, ...]  # depots that can hold electric vehicles
+    plugged_share: dict[tuple[str, str, int], float]  # (d, r, h)
+
+    # --- solar and storage ---------------------------------------------------------------------
+    pv_depots: tuple[str, ...]
+    pv_existing_kw: dict[str, float]
+    pv_roof_kw: dict[str, float]
+    pv_capex_cny_per_kw: dict[int, float]
+    pv_fixed_cny: float
+    pv_needs_fixed: dict[str, bool]  # False where PV already stands (fixed cost paid)
+    pv_om_cny_per_kw_year: float
+    pv_life: int
+    pv_kw_per_kwp: dict[tuple[str, str, int], float]  # (d, r, h)
+    storage_depots: tuple[str, ...]
+    storage_max_kwh: dict[str, float]
+    storage_capex_cny_per_kwh: dict[int, float]
+    storage_power_kw_per_kwh: float
+    storage_efficiency: float  # one-way: sqrt(round trip)
+    storage_om_cny_per_kwh_year: float
+    storage_life: int
+
+    # --- grid ----------------------------------------------------------------------------------
+    grid_kw: dict[str, float]
+    upgrade_depots: tuple[str, ...]
+    upgrade_max_kw: dict[str, float]  # largest connection after upgrades
+    upgrade_cost_cny_per_kw: dict[str, float]
+    upgrade_fixed_cny: dict[str, float]
+    upgrade_life: int
+    building_load_kw: dict[tuple[str, str, int], float]  # (d, r, h)
+    price_cny_per_kwh: dict[tuple[str, str, int], float]  # (d, r, h) time-of-use energy price
+    feed_in_cny_per_kwh: dict[str, float]
+    export_depots: tuple[str, ...]
+    demand_cny_per_kw_year: dict[tuple[str, int], float]  # (d, y) with a demand charge possible
+    two_part_threshold_kw: float  # a connection of this or more is on the two-part tariff
+    single_part_max_kw: float  # the largest connection still single-part (inputs/grid.py)
+    two_part_fixed: dict[tuple[str, int], bool]  # (d, y) True: always two-part; absent: binary
+    grid_tco2_per_kwh: dict[tuple[str, int], float]  # (d, y)
+
+    # --- policy --------------------------------------------------------------------------------
+    budget_cny: dict[int, float]  # capped years only
+    money_scale_cny: float  # the budget row is divided by this (see money_scale)
+    objective_scale_cny: float  # the objective is divided by this (see money_scale)
+    carbon_cap_t: dict[int, float]
+    carbon_price_cny_per_t: float
+    min_ev_share: float | None
+    pilot_ev_share: float
+    pilot_chargers_per_ev: float
+
+    # --- diagnosis -----------------------------------------------------------------------------
+    slack_groups: frozenset[str] = frozenset()  # slack components to add (objective.SLACKS keys)
+    strategy: str = "direct"  # how the case asks to be solved (solver.SolveOptions.strategy)
+    slack_penalty: dict[str, float] = field(default_factory=dict)
+
+    # Depot subsets as sets, for the hourly rules' membership tests (computed once, not fields).
+    @cached_property
+    def ev_depot_set(self) -> frozenset[str]:
+        return frozenset(self.ev_depots)
+
+    @cached_property
+    def pv_depot_set(self) -> frozenset[str]:
+        return frozenset(self.pv_depots)
+
+    @cached_property
+    def storage_depot_set(self) -> frozenset[str]:
+        return frozenset(self.storage_depots)

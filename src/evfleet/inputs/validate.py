@@ -1,0 +1,116 @@
+"""Cross-reference problems of a case against its catalog, all gathered before anything is
+resolved: names that must exist, years that must be in the horizon, sizes that must fit. Each
+problem is located at the case line that causes it."""
+
+from __future__ import annotations
+
+import difflib
+
+from evfleet.case.schema import Case
+from evfleet.catalog.load import Catalog
+from evfleet.document import Document
+from evfleet.errors import InputProblem
+from evfleet.inputs.fleet import range_km
+
+ROOF_TOLERANCE_KW = 1e-9  # pv_kw may equal the roof's capacity up to float rounding
+
+
+def cross_reference_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputProblem]:
+    """Every problem of names, years and sizes in `case`; empty when it resolves."""
+    problems = _case_problems(case, catalog, doc)
+    seen: set[str] = set()
+    for i, dp in enumerate(case.depots):
+        if dp.id in seen:
+            problems.append(doc.problem(("depots", i, "id"), f"duplicate depot id '{dp.id}'"))
+        seen.add(dp.id)
+        problems += _depot_problems(case, catalog, doc, i)
+    return problems
+
+
+def _case_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputProblem]:
+    problems = []
+    if case.city not in catalog.cities:
+        problems.append(doc.problem(("city",), _unknown_city(case.city, catalog)))
+    for key in ("budget_cny", "carbon_cap_t"):  # year maps name years inside the horizon
+        value = getattr(case, key)
+        if isinstance(value, dict):
+            for y in value:
+                if not case.start_year <= y <= case.end_year:
+                    problems.append(doc.problem((key, y), f"expected a year in {case.start_year}-"
+                                                f"{case.end_year}, got {y}"))
+    return problems
+
+
+def _depot_problems(case: Case, catalog: Catalog, doc: Document, i: int) -> list[InputProblem]:
+    dp = case.depots[i]
+    problems = []
+    if dp.city is not None and dp.city not in catalog.cities:
+        problems.append(doc.problem(("depots", i, "city"), _unknown_city(dp.city, catalog)))
+    names: set[str] = set()
+    for n, duty in enumerate(dp.duties):
+        if duty.name in names:
+            problems.append(doc.problem(("depots", i, "duties", n, "name"),
+                                        f"duplicate duty name '{duty.name}' in depot '{dp.id}'"))
+            continue
+        names.add(duty.name)
+        problems += _duty_problems(case, catalog, doc, i, n)
+    for n, ch in enumerate(dp.chargers):
+        if ch.model not in catalog.chargers:
+            problems.append(doc.problem(("depots", i, "chargers", n, "model"),
+                                        unknown("charger model", ch.model, catalog.chargers)))
+        elif ch.installed > case.start_year:
+            problems.append(doc.problem(("depots", i, "chargers", n, "installed"),
+                                        f"expected a year <= start_year {case.start_year}, "
+                                        f"got {ch.installed}"))
+    roof_kw = dp.roof_m2 * catalog.solar.kw_per_m2
+    if dp.pv_kw > roof_kw + ROOF_TOLERANCE_KW:
+        problems.append(doc.problem(("depots", i, "pv_kw"), f"expected at most the roof's "
+                                    f"{roof_kw:g} kW ({dp.roof_m2:g} m2 x "
+                                    f"{catalog.solar.kw_per_m2:g} kW/m2), got {dp.pv_kw:g}"))
+    if dp.grid_upgrade and dp.grid_upgrade.max_kw < dp.grid_kw:
+        problems.append(doc.problem(("depots", i, "grid_upgrade", "max_kw"), f"expected at least "
+                                    f"grid_kw {dp.grid_kw:g} (max_kw is the connection after "
+                                    f"upgrade), got {dp.grid_upgrade.max_kw:g}"))
+    return problems
+
+
+def _duty_problems(case: Case, catalog: Catalog, doc: Document, i: int,
+                   n: int) -> list[InputProblem]:
+    duty = case.depots[i].duties[n]
+    loc = ("depots", i, "duties", n)
+    vehicles = catalog.vehicles
+    classes = sorted({v.vehicle_class for v in vehicles.values()})
+    if duty.vehicle_class not in classes:
+        return [doc.problem(loc + ("vehicle_class",), f"unknown vehicle class "
+                            f"'{duty.vehicle_class}'; expected one of {', '.join(classes)}")]
+    problems = []
+    usable = catalog.policy.usable_battery_share
+    if not any(v.vehicle_class == duty.vehicle_class
+               and (v.energy != "electricity" or range_km(v, usable) >= duty.daily_km)
+               for v in vehicles.values()):
+        problems.append(doc.problem(loc + ("vehicle_class",), f"no catalog model of class "
+                                    f"'{duty.vehicle_class}' can serve {duty.daily_km:g} km a day"))
+    for f, entry in enumerate(duty.fleet):
+        floc = loc + ("fleet", f)
+        if entry.model not in vehicles:
+            problems.append(doc.problem(floc + ("model",),
+                                        unknown("vehicle model", entry.model, vehicles)))
+        elif vehicles[entry.model].vehicle_class != duty.vehicle_class:
+            problems.append(doc.problem(floc + ("model",), f"expected a model of class "
+                                        f"'{duty.vehicle_class}', got '{entry.model}' "
+                                        f"({vehicles[entry.model].vehicle_class})"))
+        elif entry.bought > case.start_year:
+            problems.append(doc.problem(floc + ("bought",), f"expected a year <= start_year "
+                                        f"{case.start_year}, got {entry.bought}"))
+    return problems
+
+
+def _unknown_city(name: str, catalog: Catalog) -> str:
+    return f"unknown city '{name}'; expected one of {', '.join(sorted(catalog.cities))}"
+
+
+def unknown(what: str, name: str, known) -> str:
+    """'unknown <what> <name>' with the closest known name, or the list of known names."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else f"; expected one of {', '.join(sorted(known))}"
+    return f"unknown {what} '{name}'{hint}"

@@ -1,0 +1,64 @@
+"""The pipeline behind `evfleet solve`: case file -> checked Inputs (inputs.load_inputs) -> one
+model (single.py) or the network depot by depot (decompose/) -> tables and Summary -> the run
+folder (writers/files.py)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from ruamel.yaml import YAML
+
+from evfleet.decompose import DecomposeOptions, solve_decomposed
+from evfleet.document import Document
+from evfleet.errors import NoPlanError
+from evfleet.inputs import Inputs, load
+from evfleet.results.record import Summary
+from evfleet.single import solve_inputs
+from evfleet.solver.highs import SolveOptions
+from evfleet.writers.files import check_output_dir, write_run
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished solve: where it was written, its summary and its tables."""
+
+    out_dir: Path
+    summary: Summary
+    tables: dict[str, pd.DataFrame]
+    inputs: Inputs
+
+
+def case_record(doc: Document) -> str:
+    """What a run keeps as case.yaml: the file as given, or the merged case if it extends one."""
+    if doc.base is None and doc.cells is None:
+        return Path(doc.path).read_text(encoding="utf-8")
+    buf = io.StringIO()
+    buf.write(f"# {doc.path} as read (merged over what it extends, tables read into depots)\n")
+    YAML().dump(doc.data, buf)
+    return buf.getvalue()
+
+
+def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
+               options: SolveOptions = SolveOptions(), force: bool = False,
+               decompose: DecomposeOptions | None = None) -> Run:
+    """`evfleet solve`: everything from the case file to the written plan. With `decompose`, a
+    network is solved depot by depot (decompose/)."""
+    loaded = load(case_path)
+    inp, doc = loaded.inputs, loaded.doc
+    out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
+    check_output_dir(out, inp.name, force)
+    case_text = case_record(doc)
+    try:
+        if decompose is not None and len(inp.depots) > 1:
+            summary, tables = solve_decomposed(loaded, decompose)
+        else:
+            summary, tables = solve_inputs(inp, options)
+    except NoPlanError as exc:
+        if exc.summary is not None:
+            write_run(out, exc.summary, {}, case_text)
+        raise
+    write_run(out, summary, tables, case_text)
+    return Run(out, summary, tables, inp)

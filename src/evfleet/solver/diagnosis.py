@@ -1,0 +1,169 @@
+"""Why a case has no plan, in a planner's words: HiGHS's irreducible infeasible subset names the
+rows in conflict; the targets among them are relaxed one at a time with penalised slacks, and
+each whose relaxation alone restores a plan is reported with the amount it needs.
+
+Everything diagnosis knows about a target is in one registry, TARGETS: the planner's name, the
+constraint it relaxes, the formulation's slack component, its unit and wording, the scale of one
+unit of slack and where and in which year a slack index falls.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import highspy
+import pyomo.environ as pyo
+
+from evfleet.formulation import build_model
+from evfleet.inputs import Inputs
+from evfleet.solver.handoff import to_highs
+from evfleet.solver.highs import SolveOptions, new_highs, run_highs
+
+IIS_STRATEGY_TRUE = 4  # HiGHS iis_strategy: find a true irreducible infeasible subset
+SLACK_FOUND = 1e-6  # a slack above this is a target giving way
+SHOWN_IIS_ROWS = 8  # rows of the infeasible subset named in the message
+
+
+def _mean(values, floor: float = 1.0) -> float:
+    """Mean of the positive values, at least `floor` (the scale of one unit of slack)."""
+    values = [v for v in values if v > 0]
+    return max(sum(values) / len(values), floor) if values else floor
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target a planner sets and diagnosis may relax."""
+
+    name: str  # as the planner reads it
+    constraint: str  # the formulation's constraint component
+    slack: str  # the formulation's slack component (added when diagnosing)
+    unit: str
+    wording: str  # what giving way means, with {amount}
+    scale: Callable[[Inputs], float]  # one unit of slack, so that the targets weigh alike
+    applies: Callable[[Inputs], bool]  # the case has this target
+    year_at: int  # position of the year in the slack's index
+    where: Callable[[tuple], str] = lambda index: ""  # the depot (and duty) of a slack index
+    per_day: bool = False  # a per-day quantity: the worst day is reported, not the sum
+
+
+TARGETS = (
+    Target("budget", "budget", "budget_slack_cny", "CNY", "needs a budget {amount} higher",
+           lambda inp: _mean(inp.budget_cny.values()), lambda inp: bool(inp.budget_cny), 0),
+    Target("carbon cap", "carbon_cap", "carbon_slack_t", "t CO2", "needs a cap {amount} higher",
+           lambda inp: _mean(inp.carbon_cap_t.values()), lambda inp: bool(inp.carbon_cap_t), 0),
+    Target("electric share", "ev_share", "ev_share_slack", "vehicles",
+           "electric purchases short by {amount}", lambda inp: 1.0,
+           lambda inp: inp.min_ev_share is not None, 0),
+    Target("duty need", "need_met", "need_slack", "vehicles", "vehicles short by {amount}",
+           lambda inp: 1.0, lambda inp: True, 2, where=lambda i: f"{i[0]}/{i[1]}"),
+    Target("grid", "grid_limit", "grid_slack_kw", "kW", "needs {amount} more grid connection",
+           lambda inp: _mean(inp.grid_kw.values()), lambda inp: True, 1, where=lambda i: i[0]),
+    Target("charger power", "charge_energy", "charge_slack_kwh", "kWh/day",
+           "charging energy short by {amount} on the worst day",
+           lambda inp: _mean(inp.charge_kwh_per_vehicle_day.values()),
+           lambda inp: bool(inp.ev_depots), 1, where=lambda i: i[0], per_day=True),
+)
+BY_CONSTRAINT = {t.constraint: t for t in TARGETS}
+
+
+def relaxable(inp: Inputs) -> list[Target]:
+    """The targets this case has."""
+    return [t for t in TARGETS if t.applies(inp)]
+
+
+def infeasible_subset(m: pyo.ConcreteModel, options: SolveOptions) -> list[str]:
+    """Names of the rows of HiGHS's irreducible infeasible subset (empty if none was found)."""
+    lp, _, rows = to_highs(m)
+    h = new_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("iis_strategy", IIS_STRATEGY_TRUE)
+    if options.time_limit_s is not None:
+        h.setOptionValue("iis_time_limit", float(options.time_limit_s))
+    h.passModel(lp)
+    status, iis = h.getIis()
+    if status != highspy.HighsStatus.kOk or not iis.valid_:
+        return []
+    return [rows[i].name for i in iis.row_index_]
+
+
+def relaxed_solve(inp: Inputs, targets: list[Target],
+                  options: SolveOptions) -> dict[Target, dict] | None:
+    """The smallest scaled relaxation of `targets`; None if still infeasible.
+    {target: {slack index: amount}} for the slacks that gave way."""
+    relaxed = dataclasses.replace(inp, slack_groups=frozenset(t.slack for t in targets),
+                                  slack_penalty={t.slack: t.scale(inp) for t in targets})
+    m = build_model(relaxed)
+    if not run_highs(m, options).has_plan:
+        return None
+    found: dict[Target, dict] = defaultdict(dict)
+    for t in targets:
+        for index, v in getattr(m, t.slack).items():
+            if (v.value or 0.0) > SLACK_FOUND:
+                found[t][index] = v.value
+    return found
+
+
+def diagnose(inp: Inputs, options: SolveOptions) -> list[str]:
+    """Name the targets in conflict and by how much, in a planner's words. With no target in
+    the infeasible subset, every target is tried."""
+    iis = infeasible_subset(build_model(inp), options)
+    in_iis = {BY_CONSTRAINT[n].name for n in (r.split("[")[0] for r in iis) if n in BY_CONSTRAINT}
+    targets = [t for t in relaxable(inp) if not in_iis or t.name in in_iis]
+    alone = {}
+    for t in targets:
+        found = relaxed_solve(inp, [t], options)
+        if found:
+            alone[t] = found[t]
+    if alone:
+        lines = [f"constraints in conflict: {', '.join(sorted(t.name for t in alone))}; any one "
+                 "of these changes makes a plan possible:"]
+    else:
+        found = relaxed_solve(inp, relaxable(inp), options)
+        if found is None:
+            return ["the model stays infeasible even with every target relaxed; "
+                    "check the case's fixed data (existing fleet, roof, connection)"]
+        alone = dict(found)
+        lines = [f"constraints in conflict: {', '.join(sorted(t.name for t in alone))} (all must "
+                 "give way together)"]
+    for t in sorted(alone, key=lambda t: t.name):
+        lines.extend(describe(t, alone[t]))
+    if iis:
+        shown = ", ".join(iis[:SHOWN_IIS_ROWS]) + (
+            f" and {len(iis) - SHOWN_IIS_ROWS} more" if len(iis) > SHOWN_IIS_ROWS else "")
+        lines.append(f"  HiGHS irreducible infeasible subset: {shown}")
+    return lines
+
+
+def describe(t: Target, items: dict) -> list[str]:
+    """One line per year: where the target gives way and by how much."""
+    amounts: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for index, value in items.items():
+        index = index if isinstance(index, tuple) else (index,)
+        year, place = index[t.year_at], t.where(index)
+        if t.per_day:  # the worst representative day, not a sum over days
+            amounts[year][place] = max(amounts[year][place], value)
+        else:
+            amounts[year][place] += value
+    lines = []
+    for year in sorted(amounts):
+        places = amounts[year]
+        at = f" at {', '.join(sorted(p for p in places if p))}" if any(places) else ""
+        lines.append(f"  {t.name} {year}{at}: "
+                     + t.wording.format(amount=amount(sum(places.values()), t.unit)))
+    return lines
+
+
+MILLION = 1e6
+SHOWN_IN_MILLIONS_CNY = 1e5  # amounts of money from this size on are shown in M CNY
+
+
+def amount(value: float, unit: str) -> str:
+    """An amount as a planner reads it: M CNY for large sums, vehicles to a tenth."""
+    if unit == "CNY":
+        return f"{value / MILLION:.2f} M CNY" if value >= SHOWN_IN_MILLIONS_CNY else f"{value:,.0f} CNY"
+    if unit == "vehicles":
+        return f"{value:.1f} vehicles"
+    return f"{value:,.1f} {unit}"
