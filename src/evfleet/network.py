@@ -21,14 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 from ruamel.yaml import YAML
 
-from evfleet.yearly import by_year
+from evfleet.case.schema import Case
 from evfleet.catalog.load import shipped_path
+from evfleet.inputs import in_memory, prepare
+from evfleet.inputs.fleet import DAYS_PER_YEAR
 
 PILOT_CITIES = ("beijing", "shenzhen", "chongqing", "chengdu", "zhengzhou", "ningbo", "xiamen",
                 "jinan", "shijiazhuang", "tangshan", "liuzhou", "haikou", "changchun", "yinchuan",
                 "ordos")
-HOURS_PER_YEAR = 8760
-KG_PER_T = 1000.0
 
 
 @dataclass(frozen=True)
@@ -114,26 +114,36 @@ def network_case(name: str, cities: tuple[str, ...] = PILOT_CITIES, stations_per
 
 
 def _start_year_figures(depots: list[dict], start_year: int) -> tuple[float, float]:
-    """Estimated start-year emissions (fuel, building load and charging of the electric vehicles
-    owned, from the grid) [t] and the price of replacing every combustion vehicle by the electric
-    model of its class [CNY]."""
-    vehicles, cities, policy = _load("vehicles.yaml"), _load("cities.yaml"), _load("policy.yaml")
+    """Start-year emissions of the fleet as owned [t], from the coefficients the model itself
+    uses (inputs.Inputs: fuel CO2 per vehicle-year, the grid factor, the building load and the
+    owned electric vehicles' charging energy), and the price of replacing every combustion
+    vehicle by the electric model of its class [CNY]."""
+    probe = Case.model_validate({"name": "network-estimate", "city": depots[0]["city"],
+                                 "start_year": start_year, "end_year": start_year,
+                                 "discount_rate": 0.0, "depots": depots})
+    inp = prepare(probe, in_memory(probe, "(generated network)"))
+    y = start_year
+    emissions = 0.0
+    # vehicles past their life at start_year are replaced by the same model that year
+    owned = [(d, k, j, n) for (d, k, j, c), n in inp.initial_count.items()]
+    owned += [(d, k, j, n) for (d, k, j, c, n) in inp.past_life]
+    for (d, k, j, n) in owned:
+        if (d, k, j) in inp.charge_kwh_per_vehicle_day:
+            kwh = inp.charge_kwh_per_vehicle_day[d, k, j] * DAYS_PER_YEAR
+            emissions += n * kwh * inp.grid_tco2_per_kwh[d, y]
+        else:
+            emissions += n * inp.fuel_tco2_per_vehicle[d, k, j, y]
+    for d in inp.depots:
+        building_kwh = sum(inp.day_weight[r] * inp.hour_length_h[h] * inp.building_load_kw[d, r, h]
+                           for r in inp.days for h in inp.hours)
+        emissions += building_kwh * inp.grid_tco2_per_kwh[d, y]
+    vehicles, electrify = _load("vehicles.yaml"), 0.0
     electric_of = {v["vehicle_class"]: v["price_cny"] for j, v in vehicles.items()
                    if v["energy"] == "electricity" and not j.endswith("-lr")}
-    kg_per_l = {"diesel": policy["diesel_kgco2_per_l"], "gasoline": policy["gasoline_kgco2_per_l"]}
-    emissions, electrify = 0.0, 0.0
     for depot in depots:
-        city = cities[depot["city"]]
-        factor = by_year(city["grid_tco2_per_mwh"], [start_year])[start_year]
-        emissions += depot["building_load_kw"] * HOURS_PER_YEAR * factor / 1000
         for duty in depot["duties"]:
             for entry in duty["fleet"]:
                 v = vehicles[entry["model"]]
-                if v["energy"] == "electricity":
-                    kwh = duty["daily_km"] * duty["days_per_year"] * v["kwh_per_100km"] / 100
-                    emissions += entry["count"] * kwh * factor / 1000
-                    continue
-                litres = duty["daily_km"] * duty["days_per_year"] * v["l_per_100km"] / 100
-                emissions += entry["count"] * litres * kg_per_l[v["energy"]] / KG_PER_T
-                electrify += entry["count"] * electric_of[v["vehicle_class"]]
+                if v["energy"] != "electricity":
+                    electrify += entry["count"] * electric_of[v["vehicle_class"]]
     return emissions, electrify

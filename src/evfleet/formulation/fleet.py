@@ -143,11 +143,17 @@ def _add_fleet_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                        rule=lambda m, y: pyo.quicksum(
                                            inp.run_cost_cny[t[0], t[1], t[2], y]["maintenance"]
                                            * m.vehicles_count[t] for t in sales[y]))
+    fuel_burning = defaultdict(list)  # (d, y) -> live cohort-years that burn fuel
+    for t in inp.cohort_years:
+        if (t[0], t[1], t[2], t[4]) in inp.fuel_tco2_per_vehicle:
+            fuel_burning[t[0], t[4]].append(t)
+    m.fuel_emissions_depot_t = pyo.Expression(
+        m.DEPOT_YEARS, doc="CO2 from fuel burnt at a depot [t]",
+        rule=lambda m, d, y: pyo.quicksum(inp.fuel_tco2_per_vehicle[t[0], t[1], t[2], y]
+                                          * m.vehicles_count[t] for t in fuel_burning[d, y]))
     m.fuel_emissions_t = pyo.Expression(m.YEARS, doc="CO2 from fuel burnt [t]",
                                         rule=lambda m, y: pyo.quicksum(
-                                            inp.fuel_tco2_per_vehicle[t[0], t[1], t[2], y]
-                                            * m.vehicles_count[t] for t in sales[y]
-                                            if (t[0], t[1], t[2], y) in inp.fuel_tco2_per_vehicle))
+                                            m.fuel_emissions_depot_t[d, y] for d in inp.depots))
     electric = {j for j, e in inp.vehicle_energy.items() if e == "electricity"}
     m.ev_count = pyo.Expression(m.DEPOT_YEARS, doc="electric vehicles in service [count]",
                                 rule=lambda m, d, y: pyo.quicksum(

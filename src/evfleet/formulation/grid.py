@@ -22,18 +22,15 @@ def add_grid(m: pyo.ConcreteModel, inp: Inputs) -> None:
                               doc="1 in a year the connection is upgraded [-]")
     m.upgraded_kw = pyo.Var(m.UPGRADE_YEARS, within=pyo.NonNegativeReals,
                             bounds=lambda m, d, y: (0, span[d]),
-                            doc="connection added by upgrades up to year y [kW]")
+                            doc="connection added by upgrades up to year y, at most "
+                                "grid_upgrade.max_kw - grid_kw [kW]")
     m.upgraded_kw_def = pyo.Constraint(m.UPGRADE_YEARS, rule=upgraded_kw_def_rule,
                                        doc="connection added: the upgrades built so far")
     m.connection_kw = pyo.Expression(m.DEPOT_YEARS, doc="grid connection limit [kW]",
                                      rule=lambda m, d, y: inp.grid_kw[d] + (
                                          m.upgraded_kw[d, y] if d in span else 0))
-    m.UPGRADE_DEPOTS = pyo.Set(initialize=inp.upgrade_depots, ordered=True,
-                               doc="depots that may upgrade their connection")
     m.upgrade_needs_build = pyo.Constraint(m.UPGRADE_YEARS, rule=upgrade_needs_build_rule,
                                            doc="an upgrade pays its fixed cost in its year")
-    m.upgrade_limit = pyo.Constraint(m.UPGRADE_DEPOTS, rule=upgrade_limit_rule,
-                                     doc="the connection never exceeds grid_upgrade.max_kw")
     if "grid_slack_kw" in inp.slack_groups:
         m.grid_slack_kw = pyo.Var(m.DEPOT_YEARS, within=pyo.NonNegativeReals,
                                   doc="diagnosis: import above the connection [kW]")
@@ -97,16 +94,6 @@ def upgrade_needs_build_rule(m, d, y):
     return m.upgrade_kw[d, y] <= (inp.upgrade_max_kw[d] - inp.grid_kw[d]) * m.upgrade_built[d, y]
 
 
-def upgrade_limit_rule(m, d):
-    r"""All upgrades together stay within the depot's max_kw.
-
-    .. math:: G_d + \sum_y a^{grid}_{dy} \le \bar G_d
-
-    Units: kW.
-    """
-    return m.connection_kw[d, m.inp.end_year] <= m.inp.upgrade_max_kw[d]
-
-
 def grid_limit_rule(m, d, y, r, h):
     r"""Grid import within the connection in service that year.
 
@@ -129,16 +116,17 @@ def peak_def_rule(m, d, y, r, h):
 
 
 def two_part_rule_rule(m, d, y):
-    r"""A connection above the two-part threshold puts the depot on the two-part tariff.
+    r"""A connection at or above the two-part threshold puts the depot on the two-part tariff.
 
-    .. math:: G_d + U_{dy} \le T + (\bar G_d - T)\, w_{dy}
+    .. math:: G_d + U_{dy} \le T^- + (\bar G_d - T^-)\, w_{dy}
 
-    T: two_part_tariff_threshold_kva (power factor 1 assumed); a connection of exactly T counts
-    as single-part. Units: kW.
+    T-: single_part_max_kw, the largest connection still single-part: the threshold T
+    (two_part_tariff_threshold_kva, power factor 1) less 1 W (inputs/grid.py, the one place of the
+    rule), so a connection of exactly T is two-part, as the contract says. Units: kW.
     """
     inp = m.inp
-    threshold = inp.two_part_threshold_kw
-    return m.connection_kw[d, y] <= threshold + (inp.upgrade_max_kw[d] - threshold) * m.two_part[d, y]
+    single = inp.single_part_max_kw
+    return m.connection_kw[d, y] <= single + (inp.upgrade_max_kw[d] - single) * m.two_part[d, y]
 
 
 def billed_peak_rule(m, d, y):
@@ -173,16 +161,19 @@ def _add_grid_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
                             + inp.upgrade_fixed_cny[d] * m.upgrade_built[d, y]
                             for d in inp.upgrade_depots)
 
-    def grid_emissions(m, y):
+    def grid_emissions(m, d, y):
         return pyo.quicksum(inp.grid_tco2_per_kwh[d, y] * w[r] * length[h] * m.grid_import_kw[d, y, r, h]
-                            for d in inp.depots for r in inp.days for h in inp.hours)
+                            for r in inp.days for h in inp.hours)
 
     m.energy_cny = pyo.Expression(m.YEARS, rule=energy, doc="grid energy at the hourly tariff [CNY]")
     m.export_revenue_cny = pyo.Expression(m.YEARS, rule=export, doc="PV sold at feed-in price [CNY]")
     m.demand_charge_cny = pyo.Expression(m.YEARS, rule=demand, doc="demand charge on the peak [CNY]")
     m.grid_capex_cny = pyo.Expression(m.YEARS, rule=grid_capex, doc="grid upgrades [CNY]")
-    m.grid_emissions_t = pyo.Expression(m.YEARS, rule=grid_emissions,
-                                        doc="CO2 of grid electricity imported [t]")
+    m.grid_emissions_depot_t = pyo.Expression(m.DEPOT_YEARS, rule=grid_emissions,
+                                              doc="CO2 of grid electricity imported at a depot [t]")
+    m.grid_emissions_t = pyo.Expression(m.YEARS, doc="CO2 of grid electricity imported [t]",
+                                        rule=lambda m, y: pyo.quicksum(
+                                            m.grid_emissions_depot_t[d, y] for d in inp.depots))
     left = {c: max(c + inp.upgrade_life - (inp.end_year + 1), 0) / inp.upgrade_life for c in inp.years}
     m.grid_terminal_cny = pyo.Expression(doc="book value of grid upgrades at end_year + 1 [CNY]",
                                          expr=pyo.quicksum(

@@ -24,8 +24,6 @@ def _add_solar(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.roof_limit = pyo.Constraint(m.PV_YEARS, rule=roof_limit_rule, doc="PV within the usable roof")
     m.PV_FIRST_DEPOTS = pyo.Set(initialize=sorted({d for d, _ in m.PV_FIRST}), ordered=True,
                                 doc="depots without PV at start_year")
-    m.pv_first_once = pyo.Constraint(m.PV_FIRST_DEPOTS, rule=pv_first_once_rule,
-                                     doc="PV's fixed cost is paid once per depot")
     m.pv_needs_first = pyo.Constraint(m.PV_FIRST, rule=pv_needs_first_rule,
                                       doc="PV is added only once its fixed cost has been paid")
     m.pv_used_kw = pyo.Var(m.PV_HOURS, within=pyo.NonNegativeReals, doc="PV used on site [kW]")
@@ -66,16 +64,6 @@ def roof_limit_rule(m, d, y):
     A: roof_m2; rho: kw_per_m2. Units: kW.
     """
     return m.pv_kw[d, y] <= m.inp.pv_roof_kw[d]
-
-
-def pv_first_once_rule(m, d):
-    r"""PV's fixed cost is paid at most once per depot.
-
-    .. math:: \sum_y f_{dy} \le 1
-
-    Units: dimensionless (binary).
-    """
-    return pyo.quicksum(m.pv_first[d, y] for y in m.YEARS) <= 1
 
 
 def pv_needs_first_rule(m, d, y):

@@ -197,16 +197,10 @@ def _costs(m, inp):
 
 
 def _emissions(m, inp):
-    fuel = defaultdict(float)
-    for t in inp.cohort_years:
-        key = (t[0], t[1], t[2], t[4])
-        if key in inp.fuel_tco2_per_vehicle:
-            fuel[t[0], t[4]] += inp.fuel_tco2_per_vehicle[key] * _count(m.vehicles_count[t])
+    """CO2 by depot, year and source: the model's own expressions (formulation fleet and grid),
+    the same the carbon cap constrains."""
     rows = []
     for (d, y) in m.DEPOT_YEARS:
-        grid = sum(inp.grid_tco2_per_kwh[d, y] * inp.day_weight[r] * inp.hour_length_h[h]
-                   * _v(m.grid_import_kw[d, y, r, h]) for r in inp.days for h in inp.hours)
-        rows.append({"year": y, "depot": d, "source": "fuel", "t": fuel[d, y]})
-        rows.append({"year": y, "depot": d, "source": "grid", "t": grid})
+        rows.append({"year": y, "depot": d, "source": "fuel", "t": _v(m.fuel_emissions_depot_t[d, y])})
+        rows.append({"year": y, "depot": d, "source": "grid", "t": _v(m.grid_emissions_depot_t[d, y])})
     return _frame(rows, ["year", "depot", "source", "t"], ["year", "depot", "source"])
-
