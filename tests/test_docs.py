@@ -1,6 +1,7 @@
 """docs/formulation.md names every component of the model, and every rule has a docstring."""
 
 import dataclasses
+import re
 
 import pyomo.environ as pyo
 
@@ -23,9 +24,21 @@ def test_every_component_is_documented():
             name = comp.name
             if kind is pyo.Set and (name.endswith("_index") or "_index_" in name):
                 continue  # Pyomo's implicit product sets
-            if f"`{name}" not in text:
+            if not documented(name, text):
                 missing.append(name)
     assert missing == []
+
+
+def documented(name: str, text: str) -> bool:
+    """`name` stands in the text as a code span of its own: `name` or `name[index]`, not as the
+    start of a longer name (`budget` is not documented by `budget_limit_cny`)."""
+    return re.search(r"`" + re.escape(name) + r"(`|\[)", text) is not None
+
+
+def test_the_documentation_check_tells_names_apart():
+    text = "`budget_limit_cny[y]` and `budget_slack_cny` and `carbon_cap[y]`"
+    assert not documented("budget", text)
+    assert documented("carbon_cap", text) and documented("budget_slack_cny", text)
 
 
 def test_every_constraint_rule_documents_its_equation():

@@ -28,9 +28,18 @@ def test_days_partition_the_year(k):
     assert sum(days.weight.values()) == 365 and len(days.names) <= k
 
 
-def test_same_data_same_days():
-    f = day_features([PV["jinan"]], [tariff_year(CITIES["jinan"].tariff)])
-    assert cluster_days(f, 4) == cluster_days(f, 4)
+def test_separated_days_are_found_whatever_the_seed():
+    # Three kinds of day, far apart: 1 Jan-10 Apr (100 days) at 0, 11 Apr-19 Jul (100 days) at 10,
+    # 20 Jul-31 Dec (165 days) at 20, with a little noise. Three clusters must be exactly these,
+    # named by their first dates and weighted by their sizes, for any seed of the k-means start.
+    rng = np.random.default_rng(7)
+    level = np.repeat([0.0, 10.0, 20.0], [100, 100, 165])
+    f = level[:, None] + rng.normal(0, 0.1, (365, 24))
+    for seed in (1, 2025, 99):
+        days = cluster_days(f, 3, seed=seed)
+        assert days.names == ("r-0101", "r-0411", "r-0720")
+        assert [days.weight[r] for r in days.names] == [100.0, 100.0, 165.0]
+        assert days.members["r-0411"] == tuple(range(100, 200))
 
 
 def test_month_of_day():
