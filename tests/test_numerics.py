@@ -42,3 +42,12 @@ def test_money_scale_centres_coefficients():
     # sqrt(450 x 200,000) = 9,487 -> 1e4; one price alone is its own power of ten
     assert money_scale([450.0, 200000.0, 0.0]) == 1e4
     assert money_scale([3.0]) == 1.0 and money_scale([]) == 1.0
+    # a price below a fen sets no scale (found by the fuzz test: 3.6e-102 CNY put it at 1e-50)
+    assert money_scale([3.6e-102, 1000.0]) == 1e3
+
+
+def test_a_vehicle_priced_below_a_fen_is_solved_as_free(solve_tiny):
+    # The electric van at 3.6e-102 CNY costs nothing: 2 vans + one charger (100) + their
+    # 14,600 kWh a year at 0.1 CNY/kWh.
+    summary, _ = solve_tiny({"vehicles": {"e": {"price_cny": 3.640467423781387e-102}}})
+    assert summary.objective_npv_cny == pytest.approx(100 + 1460, abs=1e-6)

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import math
 
+FEN_CNY = 0.01  # the smallest amount of money: a price below it is no price, and sets no scale
+
 
 def money_scale(prices_cny: list[float]) -> float:
     """The power of ten nearest the geometric mean of the smallest and largest price given.
 
     Dividing a row (or the objective) by it centres its coefficients on 1: the budget row's
     450 CNY/kW to 200,000 CNY a truck becomes 0.045 to 20. The solver multiplies the objective
-    back (solver/highs.py).
+    back (solver/highs.py). Amounts below a fen are left out: a price of 1e-100 CNY would put
+    the scale at 1e-50 and every coefficient past what HiGHS can hold.
     """
-    positive = [p for p in prices_cny if p > 0]
+    positive = [p for p in prices_cny if p >= FEN_CNY]
     if not positive:
         return 1.0
     return 10.0 ** round(math.log10(math.sqrt(min(positive) * max(positive))))
