@@ -80,3 +80,19 @@ def solve_tiny(tmp_path):
         return solve_inputs(load_inputs(path), EXACT)
 
     return run
+
+
+@pytest.fixture
+def resolve_tiny(tmp_path):
+    """resolve_tiny(change, depot=, duty=) -> the Inputs of TINY merged with the changes."""
+    counter = iter(range(1000))
+
+    def run(change: dict | None = None, depot: dict | None = None, duty: dict | None = None):
+        data = merge(TINY, change or {})
+        if depot:
+            data["depots"][0] = merge(data["depots"][0], depot)
+        if duty:
+            data["depots"][0]["duties"][0] = merge(data["depots"][0]["duties"][0], duty)
+        return load_inputs(write_case(tmp_path, data, f"resolved{next(counter)}.yaml"))
+
+    return run

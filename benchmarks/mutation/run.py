@@ -28,8 +28,8 @@ sys.path.insert(0, str(HERE))
 from mutants import all_mutants  # noqa: E402
 
 
-def run_suite(mutant: str | None, extra: list[str]) -> tuple[bool, float, str]:
-    """(suite passed, seconds, first failing test)."""
+def run_suite(mutant: str | None, extra: list[str]) -> tuple[bool, float, str, str]:
+    """(suite passed, seconds, first failing test, the end of pytest's output)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
     if mutant:
         env["EVFLEET_MUTANT"] = mutant
@@ -40,7 +40,8 @@ def run_suite(mutant: str | None, extra: list[str]) -> tuple[bool, float, str]:
                            "-p", "no:cacheprovider", *extra], cwd=REPO, env=env,
                           capture_output=True, text=True)
     failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", proc.stdout, re.M)
-    return proc.returncode == 0, time.perf_counter() - start, failed[0] if failed else ""
+    tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-15:])
+    return proc.returncode == 0, time.perf_counter() - start, failed[0] if failed else "", tail
 
 
 def main() -> int:
@@ -52,9 +53,9 @@ def main() -> int:
     ap.add_argument("pytest_args", nargs="*", help="passed to pytest (default: the default suite)")
     a = ap.parse_args()
     mutants = [m for m in all_mutants() if a.only in m.name]
-    ok, seconds, failed = run_suite(None, a.pytest_args)
+    ok, seconds, failed, tail = run_suite(None, a.pytest_args)
     if not ok:
-        print(f"the unmutated suite fails ({failed}); nothing measured", file=sys.stderr)
+        print(f"the unmutated suite fails ({failed}); nothing measured\n{tail}", file=sys.stderr)
         return 2
     print(f"unmutated suite passed in {seconds:.0f} s; {len(mutants)} mutants", flush=True)
     rows = []
@@ -62,7 +63,7 @@ def main() -> int:
         futures = {pool.submit(run_suite, m.name, a.pytest_args): m for m in mutants}
         for future in cf.as_completed(futures):
             m = futures[future]
-            passed, secs, first = future.result()
+            passed, secs, first, _ = future.result()
             rows.append({"mutant": m.name, "killed": not passed, "seconds": round(secs, 1),
                          "killed_by": first})
             print(f"{'killed  ' if not passed else 'SURVIVED'} {m.name} ({secs:.0f} s) {first}",

@@ -35,3 +35,28 @@ def test_no_demand_charge_below_two_part_threshold(solve_tiny):
                                  depot={"grid_kw": 300})
     assert tables["costs"].set_index("category").loc["electricity_demand", "cny"] == 0
     assert not bool(tables["grid"]["demand_charged"].iloc[0])
+
+
+def test_vans_that_cannot_take_their_energy_while_plugged_in_are_not_bought(solve_tiny):
+    # At 1 kW intake a van takes at most 1 kW x 14.5 plugged-in hours (the plug-in shares of the
+    # day sum to 14.5) = 14.5 kWh a day, short of its 20 kWh: diesel vans, 2 x (1,000 + 3,650).
+    summary, tables = solve_tiny({"vehicles": {"e": {"max_charge_kw": 1}}})
+    assert set(tables["purchases"]["model"]) == {"d"}
+    assert summary.objective_npv_cny == pytest.approx(2 * 4650, abs=1e-6)
+
+
+def test_charger_power_not_count_sets_the_chargers_when_it_binds(solve_tiny):
+    # 1 kW chargers deliver at most 24 kWh a day each: 40 kWh need ceil(40 / 24) = 2 of them,
+    # though one would serve both vans by count. NPV: 2 vans + 2 chargers + 14,600 kWh x 0.1.
+    summary, tables = solve_tiny({"chargers": {"c": {"power_kw": 1}}})
+    assert tables["chargers"]["installed"].sum() == 2
+    assert summary.objective_npv_cny == pytest.approx(4000 + 200 + 1460, abs=1e-6)
+
+
+def test_chargers_per_electric_vehicle_are_reported_against_the_pilot_figure(solve_tiny):
+    # 5 vans, 3 chargers: 0.6 chargers per electric vehicle against the pilot's 1.0 (policy.yaml)
+    _, tables = solve_tiny(duty={"vehicles": 5})
+    comp = tables["compliance"].set_index("rule")
+    assert comp.loc["pilot_chargers_per_ev", "achieved"] == pytest.approx(0.6)
+    assert comp.loc["pilot_chargers_per_ev", "required"] == 1.0
+    assert not bool(comp.loc["pilot_chargers_per_ev", "met"])
