@@ -2,7 +2,7 @@
 
     python benchmarks/decompose.py --sizes 60,150,500,1500 --workers 2
     python benchmarks/decompose.py --sizes 15                  # what CI runs
-    python benchmarks/decompose.py --sizes 1500 --hour-blocks  # hours merged (inputs.hour_blocks)
+    python benchmarks/decompose.py --sizes 1500 --hour-blocks  # hours merged (inputs.hourly.hour_blocks)
 
 Each size N is the network benchmarks/scale.py generates (evfleet.network over the 15 pilot
 cities; N = 60 is cases/pilot-15.yaml's layout), solved by the command line exactly as a planner

@@ -27,7 +27,7 @@ def main() -> None:
     ap.add_argument("--end", type=int, default=2035)
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--strategy", choices=["direct", "lp-fix"], default=None,
-                    help="how evfleet should run HiGHS on the network (solve.HighsModel)")
+                    help="how evfleet should run HiGHS on the network (solver.highs.HighsModel)")
     ap.add_argument("-o", "--out", type=Path, required=True)
     a = ap.parse_args()
     cities = tuple(a.cities.split(","))

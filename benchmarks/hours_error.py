@@ -5,7 +5,7 @@
 
 Each reference depot is one depot of the network case alone (its network's budget and carbon cap
 dropped, so only the depot's own costs decide), solved once with all 24 hours and once per
-tolerance with the hours merged (inputs.hour_blocks). Per depot and tolerance it reports:
+tolerance with the hours merged (inputs.hourly.hour_blocks). Per depot and tolerance it reports:
 
 - blocks: hours of the day left (the case's own cities and days decide them);
 - rows, solve seconds of the merged model against the hourly one;

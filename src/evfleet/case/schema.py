@@ -87,8 +87,8 @@ class Case(Strict):
     demand_charge_exempt_until: Year | None = None
     allow_export: bool = True
     representative_days: int | None = Field(default=None, ge=1, le=365)  # None: policy default
-    hour_blocks: bool = False  # merge hours of equal tariff and similar profiles (inputs.hour_blocks)
-    strategy: Literal["direct", "lp-fix"] = "direct"  # how HiGHS is run (solve.HighsModel)
+    hour_blocks: bool = False  # merge hours of equal tariff and similar profiles (inputs.hourly.hour_blocks)
+    strategy: Literal["direct", "lp-fix"] = "direct"  # how HiGHS is run (solver.highs.HighsModel)
     catalog: str | None = None
     vehicles: dict[str, dict[str, Any]] = {}
     chargers: dict[str, dict[str, Any]] = {}
