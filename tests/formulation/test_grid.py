@@ -26,6 +26,8 @@ def test_an_upgrade_to_exactly_315_kva_is_two_part(solve_tiny):
     summary, tables = with_building_peak(solve_tiny, 315.0)
     grid = tables["grid"].iloc[0]
     assert grid["connection_kw"] == pytest.approx(315.0, abs=1e-6)
+    assert grid["added_kw"] == pytest.approx(15.0, abs=1e-6)
+    assert grid["peak_kw"] == pytest.approx(315.0, abs=1e-6)
     assert bool(grid["demand_charged"])
     assert cost(tables, "electricity_demand") == pytest.approx(315 * 30 * 12, rel=1e-9)
     assert cost(tables, "capex_grid") == pytest.approx(15 * 10 + 1000, rel=1e-9)

@@ -37,7 +37,7 @@ def test_storage_idle_when_spread_does_not_pay(solve_tiny):
     assert tables["energy"]["storage_discharge_kw"].sum() == pytest.approx(0.0, abs=1e-6)
 
 
-def test_pv_pays_its_fixed_cost_once_when_first_built(solve_tiny):
+def test_pv_pays_its_fixed_cost_once_when_first_built(solve_tiny, resolve_tiny):
     # free per kW but 100 CNY fixed: 50 kW earn far more than 100 CNY a year at 0.05 CNY/kWh
     # exported, so the roof fills and the capital spend on PV is exactly the fixed cost.
     change = {**FREE_PV, "solar": {**FREE_PV["solar"], "fixed_cny": 100}}
@@ -52,6 +52,9 @@ def test_pv_pays_its_fixed_cost_once_when_first_built(solve_tiny):
     assert -c["export_revenue"] == pytest.approx(0.05 * exported_kwh, rel=1e-6)
     # PV output is the roof's 50 kW times the city's output per kWp at that hour; used plus
     # exported never exceeds it
+    per_kwp = resolve_tiny(change, depot={"roof_m2": 500, "building_load_kw": 10}).pv_kw_per_kwp
+    expected = [50 * per_kwp["dep", r, h] for r, h in zip(e["day"], e["hour"])]
+    assert e["pv_output_kw"].tolist() == pytest.approx(expected, abs=1e-6)
     assert (e["pv_used_kw"] + e["export_kw"] <= e["pv_output_kw"] + 1e-6).all()
 
 
@@ -59,3 +62,49 @@ def test_a_fixed_cost_above_what_pv_earns_keeps_the_roof_empty(solve_tiny):
     change = {**FREE_PV, "solar": {**FREE_PV["solar"], "fixed_cny": 1e6}}
     summary, tables = solve_tiny(change, depot={"roof_m2": 500, "building_load_kw": 10})
     assert tables["solar"]["pv_kw"].tolist() == pytest.approx([0.0], abs=1e-9)
+
+
+def test_pv_already_on_the_roof_leaves_only_the_rest_to_add(solve_tiny):
+    # 20 kW stand on a 50 kW roof (500 m2 x 0.1 kW/m2): free PV adds 30 kW, not 50
+    summary, tables = solve_tiny(FREE_PV, depot={"roof_m2": 500, "pv_kw": 20, "building_load_kw": 10})
+    solar = tables["solar"].iloc[0]
+    assert solar["pv_kw"] == pytest.approx(50.0, abs=1e-6)
+    assert solar["added_kw"] == pytest.approx(30.0, abs=1e-6)
+
+
+def test_storage_in_service_is_storage_bought(solve_tiny):
+    # at 1 CNY/kWh the 1.0 / 0.5 CNY spread still pays: all 100 kWh are bought, for 100 CNY
+    change = _tou(1.0)
+    change["storage"]["capex_cny_per_kwh"] = 1.0
+    summary, tables = solve_tiny(change, depot={"building_load_kw": 10, "max_storage_kwh": 100})
+    storage = tables["storage"].iloc[0]
+    assert storage["added_kwh"] == pytest.approx(100.0, abs=1e-6)
+    assert storage["storage_kwh"] == pytest.approx(100.0, abs=1e-6)
+    capex = tables["costs"].set_index("category").loc["capex_storage", "cny"]
+    assert capex == pytest.approx(100.0, abs=1e-6)
+
+
+def test_storage_stays_within_its_allowed_size_every_year(solve_tiny):
+    # two years, storage bought for 10 years: the first year's 100 kWh fill max_storage_kwh;
+    # nothing more is added in 2026 although more would pay
+    change = _tou(1.0)
+    change["storage"].update(capex_cny_per_kwh=1.0, life_years=10)
+    summary, tables = solve_tiny({**change, "end_year": 2026},
+                                 depot={"building_load_kw": 10, "max_storage_kwh": 100})
+    assert tables["storage"]["storage_kwh"].tolist() == pytest.approx([100.0, 100.0], abs=1e-6)
+    assert tables["storage"]["added_kwh"].sum() == pytest.approx(100.0, abs=1e-6)
+
+
+def test_storage_power_limits_charging_and_discharging(solve_tiny):
+    # 0.25 kW per kWh: the 100 kWh store charges and discharges at 25 kW at most. It charges in
+    # the four valley hours (0.5 CNY/kWh): 111 kWh would fill it, 4 x 25 = 100 kWh is all it can
+    # take; at the one peak hour (2.0 CNY/kWh, hour 12) it discharges the most it can: 25 kW.
+    change = {"cities": {"shenzhen": {"tariff": {
+        "prices_cny_per_kwh": {"flat": 1.0, "valley": 0.5, "peak": 2.0},
+        "schedule": [{"period": "valley", "hours": [[0, 4]]}, {"period": "peak", "hours": [[12, 13]]}]}}},
+        "storage": {"capex_cny_per_kwh": 0.001, "om_cny_per_kwh_year": 0,
+                    "round_trip_efficiency": 0.81, "power_kw_per_kwh": 0.25}}
+    summary, tables = solve_tiny(change, depot={"building_load_kw": 100, "max_storage_kwh": 100})
+    e = tables["energy"]
+    assert e["storage_charge_kw"].max() == pytest.approx(25.0, abs=1e-6)
+    assert e.loc[e["hour"] == 12, "storage_discharge_kw"].tolist() == pytest.approx([25.0] * 4, abs=1e-6)
