@@ -78,6 +78,11 @@ FIELDS: dict[str, Callable[[dict], None]] = {
         pilot_chargers_per_ev=f["pilot_chargers_per_ev"] / 2),
 }
 TWO_PART_RULE = "is_two_part"  # inputs.grid.is_two_part: >= becomes >
+# solver/diagnosis.py TARGETS: a target's constraint misnamed (the infeasible subset no longer
+# points at it) or its place in the message lost
+TARGET_CHANGES = {"constraint": lambda t: {"constraint": t.constraint + "_mutant"},
+                  "where": lambda t: {"where": lambda index: ""}}
+TARGET_NAMES = ("budget", "carbon cap", "electric share", "duty need", "grid", "charger power")
 
 
 def all_mutants() -> list[Mutant]:
@@ -91,6 +96,10 @@ def all_mutants() -> list[Mutant]:
             for k in COMPLIANCE]
     out += [Mutant(f"inputs {k}", "field", k) for k in FIELDS]
     out.append(Mutant("inputs is_two_part strict", "rule", "evfleet.inputs.grid:is_two_part"))
+    out += [Mutant(f"diagnosis {name} {change}", "target", "evfleet.solver.diagnosis:TARGETS",
+                   f"{name}:{change}")
+            for name in TARGET_NAMES for change in TARGET_CHANGES
+            if change == "constraint" or name in ("duty need", "grid")]
     return out
 
 
@@ -157,6 +166,14 @@ def apply(m: Mutant, monkeypatch) -> None:
         monkeypatch.setattr(module, attr, lambda *args: changed(original(*args), m.detail))
     elif m.kind == "rule":
         monkeypatch.setattr(module, attr, lambda a, b: a > b)
+    elif m.kind == "target":
+        import dataclasses
+
+        name, change = m.detail.split(":")
+        targets = tuple(dataclasses.replace(t, **TARGET_CHANGES[change](t)) if t.name == name
+                        else t for t in original)
+        monkeypatch.setattr(module, "TARGETS", targets)
+        monkeypatch.setattr(module, "BY_CONSTRAINT", {t.constraint: t for t in targets})
     else:
         raise ValueError(m.kind)
 

@@ -9,11 +9,12 @@ import pytest
 
 from evfleet.formulation import build_model
 from evfleet.formulation.baseline import fix_like_for_like
+from conftest import REPO
 from evfleet.inputs import load_inputs
 from evfleet.solver.handoff import to_highs
 from evfleet.solver.standard_form import compile_model, pyomo_compile
 
-CASES = Path(__file__).resolve().parents[1] / "cases"
+CASES = REPO / "cases"
 
 
 def assert_same(a, b):
