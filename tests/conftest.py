@@ -65,34 +65,30 @@ def write_case(folder: Path, data: dict, name: str = "case.yaml") -> Path:
     return path
 
 
-@pytest.fixture
-def solve_tiny(tmp_path):
-    """solve_tiny(change) -> (summary, tables) of TINY merged with `change`, solved exactly."""
-    counter = iter(range(1000))
-
-    def run(change: dict | None = None, depot: dict | None = None, duty: dict | None = None):
-        data = merge(TINY, change or {})
-        if depot:
-            data["depots"][0] = merge(data["depots"][0], depot)
-        if duty:
-            data["depots"][0]["duties"][0] = merge(data["depots"][0]["duties"][0], duty)
-        path = write_case(tmp_path, data, f"case{next(counter)}.yaml")
-        return solve_inputs(load_inputs(path), EXACT)
-
-    return run
+def tiny_case(change: dict | None = None, depot: dict | None = None,
+              duty: dict | None = None) -> dict:
+    """TINY with `change` merged in, and its one depot and one duty changed by `depot`, `duty`."""
+    data = merge(TINY, change or {})
+    if depot:
+        data["depots"][0] = merge(data["depots"][0], depot)
+    if duty:
+        data["depots"][0]["duties"][0] = merge(data["depots"][0]["duties"][0], duty)
+    return data
 
 
 @pytest.fixture
 def resolve_tiny(tmp_path):
-    """resolve_tiny(change, depot=, duty=) -> the Inputs of TINY merged with the changes."""
+    """resolve_tiny(change, depot=, duty=) -> the Inputs of tiny_case(...)."""
     counter = iter(range(1000))
 
     def run(change: dict | None = None, depot: dict | None = None, duty: dict | None = None):
-        data = merge(TINY, change or {})
-        if depot:
-            data["depots"][0] = merge(data["depots"][0], depot)
-        if duty:
-            data["depots"][0]["duties"][0] = merge(data["depots"][0]["duties"][0], duty)
-        return load_inputs(write_case(tmp_path, data, f"resolved{next(counter)}.yaml"))
+        path = write_case(tmp_path, tiny_case(change, depot, duty), f"case{next(counter)}.yaml")
+        return load_inputs(path)
 
     return run
+
+
+@pytest.fixture
+def solve_tiny(resolve_tiny):
+    """solve_tiny(change, depot=, duty=) -> (summary, tables) of tiny_case(...), solved exactly."""
+    return lambda *args, **kw: solve_inputs(resolve_tiny(*args, **kw), EXACT)

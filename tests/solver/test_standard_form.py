@@ -1,7 +1,6 @@
 """evfleet's standard-form reader gives exactly the arrays of Pyomo's own compiler."""
 
 import logging
-from pathlib import Path
 
 import numpy as np
 import pyomo.environ as pyo
