@@ -68,3 +68,33 @@ def test_min_ev_share_of_purchases(solve_tiny):
     comp = tables["compliance"]
     row = comp[comp["rule"] == "pilot_ev_share_of_purchases"].iloc[0]
     assert row["achieved"] == pytest.approx(0.8) and bool(row["met"])
+
+
+def test_need_is_a_lower_bound_surplus_electric_vans_lift_the_share(solve_tiny):
+    # Contract §4. A 200 km duty only the diesel van can serve (the electric van's 40 kWh x 0.9 /
+    # 0.2 kWh/km = 180 km) and a 50 km duty, one vehicle each, share 0.8: one diesel asks for
+    # four electric vans (4 >= 0.8 x 5), three of them beyond the 50 km duty's need.
+    # NPV: diesel 1,000 + 200 km x 365 x 0.1 l x 1 CNY = 8,300; four electric vans 8,000, their
+    # 4 x 10 kWh a day x 365 x 0.1 CNY = 1,460, two chargers 200: 17,960.
+    long = {"name": "long", "vehicle_class": "test-van", "daily_km": 200, "days_per_year": 365,
+            "vehicles": 1}
+    short = {**long, "name": "short", "daily_km": 50}
+    summary, tables = solve_tiny({"min_ev_share_of_purchases": 0.8,
+                                  "vehicles": {"e": {"battery_kwh": 40}}},
+                                 depot={"duties": [long, short]})
+    buys = tables["purchases"].groupby(["duty", "model"])["count"].sum().to_dict()
+    assert buys == {("long", "d"): 1, ("short", "e"): 4}
+    assert summary.objective_npv_cny == pytest.approx(17960, abs=1e-6)
+
+
+def test_purchases_are_bounded_by_what_the_share_can_ask(resolve_tiny):
+    # the bound behind the test above: diesel at the duty's largest need, electric at that need
+    # plus ceil(0.8 / 0.2 x the combustion-capable needs) = 1 + 4 x 2 (both duties here)
+    long = {"name": "long", "vehicle_class": "test-van", "daily_km": 200, "days_per_year": 365,
+            "vehicles": 1}
+    short = {**long, "name": "short", "daily_km": 50}
+    inp = resolve_tiny({"min_ev_share_of_purchases": 0.8, "vehicles": {"e": {"battery_kwh": 40}}},
+                       depot={"duties": [long, short]})
+    assert inp.buy_max_count == {("dep", "long", "d"): 1, ("dep", "short", "d"): 1,
+                                 ("dep", "short", "e"): 1 + 8}
+    assert resolve_tiny().buy_max_count == {("dep", "run", "d"): 2, ("dep", "run", "e"): 2}

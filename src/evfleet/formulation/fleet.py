@@ -16,16 +16,13 @@ from evfleet.inputs import Inputs
 
 def add_fleet(m: pyo.ConcreteModel, inp: Inputs) -> None:
     """Fleet variables, constraints and the per-year fleet cost and emission expressions."""
-    need_max = defaultdict(int)
-    for (d, k, y), n in inp.need_count.items():
-        need_max[d, k] = max(need_max[d, k], n)
-
     def count_bounds(m, d, k, j, c, y):
-        return (0, inp.initial_count.get((d, k, j, c), 0) + (need_max[d, k] if c >= inp.start_year else 0))
+        bought = inp.buy_max_count.get((d, k, j), 0) if c >= inp.start_year else 0
+        return (0, inp.initial_count.get((d, k, j, c), 0) + bought)
 
     m.buy_count = pyo.Var(m.BUY_COHORTS, within=pyo.NonNegativeIntegers,
-                          bounds=lambda m, d, k, j, c: (0, need_max[d, k]),
-                          doc="vehicles bought [count]")
+                          bounds=lambda m, d, k, j, c: (0, inp.buy_max_count[d, k, j]),
+                          doc="vehicles bought, at most buy_max_count [count]")
     m.vehicles_count = pyo.Var(m.COHORT_YEARS, within=pyo.NonNegativeIntegers, bounds=count_bounds,
                                doc="vehicles of a cohort in service [count]")
 

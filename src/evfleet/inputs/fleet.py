@@ -53,6 +53,7 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         cohort_years.extend((d, k, j, c, y) for y in years if c <= y < c + life)
     electric = {j for j, v in vehicles.items() if v.energy == "electricity"}
     return dict(
+        buy_max_count=buy_max_count(need, servable, electric, case.min_ev_share_of_purchases),
         duties=tuple(duties), need_count=need, servable=tuple(servable), excluded=tuple(excluded),
         vehicle_energy={j: v.energy for j, v in vehicles.items()},
         cohorts=cohorts, cohort_years=tuple(cohort_years),
@@ -70,6 +71,30 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         past_life_resale_cny=sum(n * value(j, c, start) for (_, _, j, c, n) in past_life),
         past_life=tuple(past_life),
     )
+
+
+def buy_max_count(need: dict[tuple[str, str, int], int], servable: list[DKJ], electric: set[str],
+                  min_share: float | None) -> dict[DKJ, int]:
+    """The most vehicles of a duty-model pair one year's purchase may ever hold (contract §4:
+    need is a lower bound; a duty may hold more, e.g. to meet the share).
+
+    A combustion vehicle beyond a duty's largest need N_dk only adds cost and weighs on the share:
+    N_dk. An electric one may stand in the fleet to lift the share of purchases: with share s < 1,
+    buying the combustion vehicles I of a year asks for at most s / (1 - s) x I electric ones, and
+    I is at most the largest needs of the duties a combustion model can serve, so
+    N_dk + ceil(s / (1 - s) x sum of those needs). With s = 1 (all purchases electric) or no
+    share, no surplus is ever needed: N_dk.
+    """
+    need_max: dict[DK, int] = defaultdict(int)
+    for (d, k, y), n in need.items():
+        need_max[d, k] = max(need_max[d, k], n)
+    combustion_need = sum(need_max[d, k] for (d, k) in {(d, k) for (d, k, j) in servable
+                                                        if j not in electric})
+    surplus = 0
+    if min_share is not None and min_share < 1:
+        surplus = math.ceil(round(min_share / (1 - min_share) * combustion_need, 9))
+    return {(d, k, j): need_max[d, k] + (surplus if j in electric else 0)
+            for (d, k, j) in servable}
 
 
 def _duties(case: Case, catalog: Catalog) -> tuple[list[DK], dict, list[DKJ], list[tuple]]:

@@ -45,6 +45,7 @@ class Inputs:
     initial_count: dict[DKJC, int]  # vehicles owned at start_year, by cohort
     owned_alive_count: dict[tuple[str, str, int], int]  # (d, k, y): owned at start, alive in y
     buy_cohorts: tuple[DKJC, ...]  # (d, k, j, c) with c a planning year and (d, k, j) servable
+    buy_max_count: dict[DKJ, int]  # most vehicles one year's purchase may hold (fleet.buy_max_count)
     first_year: dict[DKJC, int]  # first planning year of a cohort: max(c, start_year)
     exit_year: dict[DKJC, int]  # the year the cohort's survivors leave: min(c + life, end + 1)
     buy_price_cny: dict[DKJC, float]  # net of subsidy, for buy cohorts
