@@ -60,3 +60,15 @@ def test_a_table_longer_than_a_sheet_points_to_its_csv(tmp_path, monkeypatch):
     assert wb["energy"]["A1"].value == ("3 rows, more than an Excel sheet holds (2 under its "
                                         "header): the whole table is energy.csv beside this workbook")
     assert wb["energy"].max_row == 1
+
+
+def test_text_a_workbook_cannot_hold_is_written_with_a_replacement_mark(tmp_path):
+    # found by the fuzz test: a duty named with a control character crashed plan.xlsx
+    summary = Summary("c\x01", Status.OPTIMAL, objective_npv_cny=1.0, mip_gap=0.0,
+                      build_seconds=0.0, solve_seconds=0.0, per_year={})
+    tables = {"purchases": pd.DataFrame({"duty": ["run\x01"], "count": [1]}),
+              "fleet": pd.DataFrame({"year": [], "energy": [], "count": []})}
+    xlsx.write_plan_xlsx(tmp_path / "plan.xlsx", summary, tables, pd.DataFrame())
+    wb = load_workbook(tmp_path / "plan.xlsx")
+    assert wb["purchases"]["A2"].value == "run\ufffd"
+    assert wb["summary"]["B1"].value == "c\ufffd"

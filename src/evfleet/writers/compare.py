@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
@@ -11,15 +10,10 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.utils import get_column_letter
 
+from evfleet.writers.xlsx import cell_value
+
 BAR_SHEETS = {"electric vehicles", "PV"}  # counts and sizes as bars, flows as lines
 CHART_ANCHOR = "H2"
-
-
-def _cell(value):
-    """NaN and None become empty cells (a missing value is blank, never 0)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
 
 
 def _slug(sheet: str) -> str:
@@ -27,9 +21,9 @@ def _slug(sheet: str) -> str:
 
 
 def _write_frame(ws, frame: pd.DataFrame, index_label: str) -> None:
-    ws.append([index_label, *map(str, frame.columns)])
+    ws.append([index_label, *(cell_value(str(c)) for c in frame.columns)])
     for idx, row in frame.iterrows():
-        ws.append([idx, *[_cell(v) for v in row.tolist()]])
+        ws.append([cell_value(idx), *[cell_value(v) for v in row.tolist()]])
     ws.freeze_panes = "B2"
     ws.column_dimensions["A"].width = max(12, max((len(str(i)) for i in frame.index), default=8) + 2)
     for i, col in enumerate(frame.columns, start=2):

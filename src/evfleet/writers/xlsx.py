@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -46,9 +47,14 @@ def header_and_format(column: str) -> tuple[str, str]:
     return (f"{column} [{unit}]" if unit else column), fmt
 
 
-def _value(v):
+def cell_value(v):
+    """What a workbook cell holds for `v`: NaN and None blank (a missing value is never 0), numpy
+    scalars as Python numbers, text without the control characters a workbook cannot hold
+    (each becomes U+FFFD; the CSV beside the workbook keeps the text as it is)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
+    if isinstance(v, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
     return v.item() if hasattr(v, "item") else v
 
 
@@ -60,10 +66,10 @@ def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, start_row: int = 1):
         cell.font = Font(bold=True)
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, v in enumerate(row, start=1):
-            cell = ws.cell(row=i, column=j, value=_value(v))
+            cell = ws.cell(row=i, column=j, value=cell_value(v))
             cell.number_format = headers[j - 1][1]
     for j, (text, _) in enumerate(headers, start=1):
-        sample = max((len(str(v)) for v in frame.iloc[:200, j - 1] if _value(v) is not None),
+        sample = max((len(str(v)) for v in frame.iloc[:200, j - 1] if cell_value(v) is not None),
                      default=0)
         ws.column_dimensions[get_column_letter(j)].width = min(max(len(text), sample) + 2, 60)
     return ws
@@ -79,7 +85,7 @@ def _summary_sheet(wb: Workbook, summary: Summary, per_year: pd.DataFrame) -> No
            ("build [s]", summary.build_seconds, "0.00"), ("solve [s]", summary.solve_seconds, "0.00")]
     for i, (label, value, fmt) in enumerate(key, start=1):
         ws.cell(row=i, column=1, value=label).font = Font(bold=True)
-        ws.cell(row=i, column=2, value=_value(value)).number_format = fmt
+        ws.cell(row=i, column=2, value=cell_value(value)).number_format = fmt
     _sheet(wb, "summary", per_year, start_row=len(key) + 2)
     ws.column_dimensions["A"].width = 38
     ws.freeze_panes = None
