@@ -195,14 +195,13 @@ class Fleet:
 
 
 def _fleet(mx: Matrix, ledger: Ledger, inp: Inputs) -> Fleet:
-    need_max = defaultdict(int)
-    for (d, k, y), n in inp.need_count.items():
-        need_max[d, k] = max(need_max[d, k], n)
     buys = list(inp.buy_cohorts)
-    buy = dict(zip(buys, mx.cols("buy_count", buys, 0.0, [need_max[t[0], t[1]] for t in buys], True)))
+    buy = dict(zip(buys, mx.cols("buy_count", buys, 0.0, [inp.buy_max_count[t[:3]] for t in buys],
+                                 True)))
     cys = list(inp.cohort_years)
     count = dict(zip(cys, mx.cols("vehicles_count", cys, 0.0, [
-        inp.initial_count.get(t[:4], 0) + (need_max[t[0], t[1]] if t[3] >= inp.start_year else 0)
+        inp.initial_count.get(t[:4], 0)
+        + (inp.buy_max_count.get(t[:3], 0) if t[3] >= inp.start_year else 0)
         for t in cys], True)))
 
     rows, cols, vals = [], [], []
@@ -362,8 +361,6 @@ def _solar(mx: Matrix, ledger: Ledger, inp: Inputs) -> tuple[Hourly, Hourly]:
     yy, cc = np.nonzero(_in_service(inp.pv_life, inp))
     mx.terms(rows[:, yy], added[:, cc], -1.0)
     mx.terms(mx.rows("roof_limit", dy, -INF, np.repeat(roof, Y)), pv_kw.ravel(), 1.0)
-    once = mx.rows("pv_first_once", first_depots, -INF, 1.0)
-    mx.terms(once[:, None], first, 1.0)
     fi = [i for i, d in enumerate(pvd) if inp.pv_needs_fixed[d]]
     needs = mx.rows("pv_needs_first", [(d, y) for d in first_depots for y in years], -INF,
                     0.0).reshape(len(first_depots), Y)
@@ -465,9 +462,6 @@ def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Hourly, pv_used
     needs = mx.rows("upgrade_needs_build", udy, -INF, 0.0).reshape(len(ud), Y)
     mx.terms(needs, upgrade, 1.0)
     mx.terms(needs, built, -span[:, None])
-    lim = mx.rows("upgrade_limit", list(ud), -INF,
-                  [inp.upgrade_max_kw[d] - inp.grid_kw[d] for d in ud])
-    mx.terms(lim, upgraded[:, -1], 1.0)
     grid_kw = np.array([inp.grid_kw[d] for d in depots])
     gl = mx.rows("grid_limit", _grid(depots, inp), -INF,
                  np.broadcast_to(grid_kw[:, None, None, None], shape).ravel()).reshape(shape)
@@ -488,7 +482,7 @@ def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Hourly, pv_used
     choice = [t for t in demand_years if t not in inp.two_part_fixed]
     two_part = dict(zip(choice, mx.cols("two_part", choice, 0.0, 1.0, True)))
     billed = dict(zip(choice, mx.cols("billed_peak_kw", choice, 0.0, INF)))
-    threshold = inp.two_part_threshold_kw
+    threshold = inp.single_part_max_kw  # the largest connection still single-part
     tp_rows = mx.rows("two_part_rule", choice, -INF, [threshold - inp.grid_kw[d] for d, _ in choice])
     bp_rows = mx.rows("billed_peak", choice, [-inp.upgrade_max_kw[d] for d, _ in choice], INF)
     uidx = {d: i for i, d in enumerate(ud)}
