@@ -224,3 +224,18 @@ def test_cities_lists_fifteen():
                                            "zhengzhou", "ningbo", "xiamen", "jinan", "shijiazhuang",
                                            "tangshan", "liuzhou", "haikou", "changchun", "yinchuan",
                                            "ordos"]
+
+
+@pytest.mark.parametrize("option, value", [("--gap", "nan"), ("--time-limit", "inf"),
+                                           ("--time-limit", "nan")])
+def test_a_number_that_is_not_finite_is_refused(tmp_path, option, value):
+    case = write_case(tmp_path, TINY)
+    result = CliRunner().invoke(main, ["solve", str(case), option, value, "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "expected a finite number" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_bare_evfleet_shows_its_commands():
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0
+    assert all(name in result.output for name in ("solve", "sweep", "compare", "report", "validate"))

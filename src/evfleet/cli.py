@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import traceback
 from pathlib import Path
@@ -21,12 +22,22 @@ def _fail_input(exc: InputError) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-@click.group()
+@click.group(invoke_without_command=True)
 @click.version_option(package_name="evfleet")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Plan the electrification of courier fleets: least-cost vehicles, chargers, PV, storage and
     grid upgrades, year by year and depot by depot."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if ctx.invoked_subcommand is None:  # bare `evfleet`: what it can do, not an error
+        click.echo(ctx.get_help())
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Numbers given on the command line are finite: `--gap nan` is refused, not solved."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"expected a finite number, got {value}")
+    return value
 
 
 def _report_input(exc: InputError) -> None:
@@ -78,9 +89,11 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
               help="output folder, with one case only [default: runs/<case name>]")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="stop HiGHS after this many seconds and keep the best plan found")
+              callback=_finite,
+              help="stop HiGHS after this many seconds and keep the best plan found "
+                   "[default: no limit]")
 @click.option("--gap", type=click.FloatRange(min=0, max=1), default=DEFAULT_MIP_GAP,
-              show_default=True, help="relative MIP gap at which HiGHS stops")
+              show_default=True, callback=_finite, help="relative MIP gap at which HiGHS stops")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="HiGHS threads")
 @click.option("--force", is_flag=True, help="replace an output folder holding another case's run")
 @click.option("--strategy", type=click.Choice(["direct", "lp-fix"]), default=None,
@@ -279,9 +292,11 @@ class _Bar:
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="run the variants on this Dask cluster instead of local processes")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="seconds per variant; the best plan found is kept")
+              callback=_finite, help="seconds per variant; the best plan found is kept "
+                                     "[default: no limit]")
 @click.option("--gap", type=click.FloatRange(min=0, max=1), default=DEFAULT_MIP_GAP,
-              show_default=True, help="relative MIP gap at which each variant stops")
+              show_default=True, callback=_finite,
+              help="relative MIP gap at which each variant stops")
 @click.option("--breakpoint", "breakpoints", multiple=True, metavar="PARAM",
               help="find the values of this study parameter at which the vehicles bought change")
 @click.option("--breakpoint-tolerance", type=click.FloatRange(min=0, min_open=True, max=1),

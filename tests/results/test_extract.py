@@ -32,3 +32,16 @@ def test_energy_table_one_row_per_hour_with_the_day_weight(solve_tiny):
     assert e.groupby("day")["weight_days"].first().sum() == pytest.approx(365)
     assert (e["charge_kw"] * e["weight_days"]).sum() == pytest.approx(14600, rel=1e-9)
     assert (e["price_cny_per_kwh"] == 0.1).all() and (e["building_kw"] == 0).all()
+
+
+def test_vehicles_past_their_life_at_start_are_sold_at_their_residual_value(solve_tiny):
+    # a diesel van bought in 2020 with a 3-year life keeping 20 %: past its life in 2025, sold
+    # then for 1,000 x 0.2 = 200 CNY (the contract's market value at full age)
+    fleet = [{"model": "d", "count": 1, "bought": 2020}]
+    _, tables = solve_tiny({"vehicles": {"d": {"life_years": 3, "residual_share": 0.2}}},
+                           duty={"fleet": fleet})
+    ret = tables["retirements"]
+    past = ret[ret["reason"] == "past life at start"]
+    assert past[["year", "bought", "count", "value_cny"]].values.tolist() == [[2025, 2020, 1, 200.0]]
+    c = tables["costs"].set_index("category")["cny"]
+    assert c["resale"] == pytest.approx(-200.0)

@@ -70,6 +70,7 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         max_charge_kw={j: vehicles[j].max_charge_kw for j in electric},
         past_life_resale_cny=sum(n * value(j, c, start) for (_, _, j, c, n) in past_life),
         past_life=tuple(past_life),
+        past_life_value_cny={(j, c): value(j, c, start) for (_, _, j, c, _) in past_life},
     )
 
 

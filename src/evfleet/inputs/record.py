@@ -57,6 +57,7 @@ class Inputs:
     max_charge_kw: dict[str, float]  # electric j
     past_life_resale_cny: float  # owned vehicles already past their life at start_year
     past_life: tuple[tuple[str, str, str, int, int], ...]  # (d, k, j, bought, count)
+    past_life_value_cny: dict[tuple[str, int], float]  # (j, bought) -> one sold at start_year
 
     # --- charging ----------------------------------------------------------------------------
     charger_models: tuple[str, ...]

@@ -91,7 +91,8 @@ def _retirements(m, inp):
                              "count": n, "reason": "end of life", "value_cny": n * inp.exit_value_cny[c]})
     for (d, k, j, b, n) in inp.past_life:
         rows.append({"depot": d, "duty": k, "model": j, "year": inp.start_year, "bought": b, "count": n,
-                     "reason": "past life at start", "value_cny": None})
+                     "reason": "past life at start",
+                     "value_cny": n * inp.past_life_value_cny[j, b]})
     return _frame(rows, ["depot", "duty", "model", "year", "bought", "count", "reason", "value_cny"],
                   ["depot", "duty", "year", "model", "bought"])
 
