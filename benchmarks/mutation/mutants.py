@@ -77,7 +77,6 @@ FIELDS: dict[str, Callable[[dict], None]] = {
     "policy:pilot_chargers_per_ev": lambda f: f.update(
         pilot_chargers_per_ev=f["pilot_chargers_per_ev"] / 2),
 }
-TWO_PART_RULE = "is_two_part"  # inputs.grid.is_two_part: >= becomes >
 # solver/diagnosis.py TARGETS: a target's constraint misnamed (the infeasible subset no longer
 # points at it) or its place in the message lost
 TARGET_CHANGES = {"constraint": lambda t: {"constraint": t.constraint + "_mutant"},

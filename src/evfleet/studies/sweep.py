@@ -177,8 +177,17 @@ def _at(doc: Document, loc: tuple, message: str) -> InputProblem:
     return doc.problem(loc, message)
 
 
-def _variant_data(st: _Study, v: Variant) -> dict:
-    """The variant's case data, validated against the case schema; problems in the study file."""
+@dataclass(frozen=True)
+class _Checked:
+    """A variant's case: its data (hashed and kept as case.yaml) and the Case validated from it."""
+
+    data: dict
+    case: Case
+
+
+def _variant_data(st: _Study, v: Variant) -> _Checked:
+    """The variant's case data, validated once against the case schema; problems in the study
+    file."""
     data = st.data
     try:
         for path, value in v.changes.items():
@@ -186,12 +195,12 @@ def _variant_data(st: _Study, v: Variant) -> dict:
     except PathError as exc:
         raise InputError([_at(st.study_doc, v.loc, f"{path}: {exc}")]) from None
     try:
-        Case.model_validate(data)
+        case = Case.model_validate(data)
     except ValidationError as exc:
         case_doc = Document(str(st.case_path), None, data)
         raise InputError([_at(st.study_doc, v.loc, f"variant {v.name} gives {p.field}: {p.message}")
                           for p in schema_problems(case_doc, exc, Case)]) from None
-    return data
+    return _Checked(data, case)
 
 
 def _check_out_dir(out: Path, case_name: str, study_path: Path, force: bool) -> None:
@@ -242,13 +251,13 @@ def _kept(st: _Study, v: Variant, record: dict) -> Summary | None:
     return summary if summary.study == record else None
 
 
-def _run(st: _Study, planned: list[Variant], data: dict[str, dict], executor, report: SweepReport,
+def _run(st: _Study, planned: list[Variant], data: dict[str, _Checked], executor, report: SweepReport,
          progress: Progress, phase: str) -> dict[str, dict]:
     """Solve what is not finished yet; every outcome written as soon as it arrives."""
     rows: dict[str, dict] = {}
     todo = []
     for v in planned:
-        record = _record(st, v, data[v.name])
+        record = _record(st, v, data[v.name].data)
         kept = _kept(st, v, record)
         if kept is not None:
             rows[v.name] = _row(v, kept.status.value, kept, "", from_earlier=True)
@@ -276,16 +285,16 @@ def _run(st: _Study, planned: list[Variant], data: dict[str, dict], executor, re
                         continue
                     outcome = Outcome(v.name, "error", reason=f"worker lost twice: "
                                       f"{type(exc).__name__}: {exc}")
-                rows[v.name] = _keep(st, v, record, data[v.name], outcome, report)
+                rows[v.name] = _keep(st, v, record, data[v.name].data, outcome, report)
                 progress.advance(outcome)
     finally:
         progress.finish()
     return rows
 
 
-def _task(st: _Study, v: Variant, data: dict) -> Task:
-    return Task(v.name, str(st.case_path), Case.model_validate(data), st.opts.solve,
-                st.opts.reuse, st.opts.warm_start)
+def _task(st: _Study, v: Variant, checked: _Checked) -> Task:
+    return Task(v.name, str(st.case_path), checked.case, st.opts.solve, st.opts.reuse,
+                st.opts.warm_start)
 
 
 def _keep(st: _Study, v: Variant, record: dict, data: dict, outcome: Outcome,
