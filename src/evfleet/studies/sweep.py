@@ -251,8 +251,8 @@ def _kept(st: _Study, v: Variant, record: dict) -> Summary | None:
     return summary if summary.study == record else None
 
 
-def _run(st: _Study, planned: list[Variant], data: dict[str, _Checked], executor, report: SweepReport,
-         progress: Progress, phase: str) -> dict[str, dict]:
+def _run(st: _Study, planned: list[Variant], data: dict[str, _Checked], executor,
+         report: SweepReport, progress: Progress, phase: str) -> dict[str, dict]:
     """Solve what is not finished yet; every outcome written as soon as it arrives."""
     rows: dict[str, dict] = {}
     todo = []
