@@ -20,6 +20,7 @@ import json
 import logging
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -158,3 +159,27 @@ def test_shares_spread_what_the_lp_leaves_unused():
     assert got["b"] == pytest.approx([3 + 3 * 3 / 12, 0.0])
     assert got["c"] == pytest.approx([5 + 3 * 5 / 12, -1 + 2 * 1 / 2])
     assert sum(got.values()) == pytest.approx(limits)
+
+
+def test_the_no_churn_share_rule_holds_across_depots(tmp_path):
+    """tests/formulation/test_policy.py's churn case with its two duties at two depots: the
+    diesel-only duty's depot asks the other for four electric purchases that count. Selling the
+    owned vans and buying new ones counts nothing (the rows ev_share and ev_share_electric_only
+    span the network, the z block is the master's): both ways give the hand-worked 9,438.18."""
+    long = {"name": "long", "vehicle_class": "test-van", "daily_km": 200, "days_per_year": 365,
+            "vehicles": 1}
+    short = {**long, "name": "short", "daily_km": 50, "vehicles": 4,
+             "fleet": [{"model": "e", "count": 4, "bought": 2024}]}
+    net = merge(TINY, {"name": "twin", "min_ev_share_of_purchases": 0.8, "discount_rate": 0.1,
+                       "vehicles": {"e": {"battery_kwh": 40, "life_years": 4,
+                                          "residual_share": 0.2}}})
+    net["depots"][0]["duties"] = [long]
+    net["depots"].append({**copy.deepcopy(net["depots"][0]), "id": "dep2", "duties": [short]})
+    expected = 19620 - 11200 / 1.1
+    whole, _ = solve(tmp_path, net)
+    assert whole["objective_npv_cny"] == pytest.approx(expected, abs=1e-6)
+    got, out = solve(tmp_path, net, "--decompose", "depot", "--workers", "1")
+    assert got["objective_npv_cny"] == pytest.approx(expected, abs=1e-6)
+    assert got["bound_npv_cny"] <= expected + 1e-6
+    gone = pd.read_csv(out / "retirements.csv")
+    assert gone.query("reason == 'sold early'").empty

@@ -29,8 +29,10 @@ def block(tmp_path):
 
 def test_keys_and_limits_follow_the_case(block):
     b, inp = block
-    assert b.keys == [("budget", 2025), ("carbon_cap", 2025), ("ev_share", 2025)]
-    assert coupling_limits(inp) == pytest.approx([1e6, 1e6, 0.0])
+    assert b.keys == [("budget", 2025), ("carbon_cap", 2025), ("ev_share", 2025),
+                      ("ev_share_electric_only", 2025)]
+    # the most diesel vans 2025 could buy: the duty's need of 2 (no surplus for diesel)
+    assert coupling_limits(inp) == pytest.approx([1e6, 1e6, 0.0, 2.0])
 
 
 @pytest.mark.parametrize("budget_price, npv, capex, electric", [
@@ -40,7 +42,7 @@ def test_keys_and_limits_follow_the_case(block):
 ])
 def test_priced_integer_plan(block, budget_price, npv, capex, electric):
     b, _ = block
-    col = b.price(subproblem_highs(), np.array([budget_price, 0.0, 0.0]), EXACT, integer=True)
+    col = b.price(subproblem_highs(), np.array([budget_price, 0.0, 0.0, 0.0]), EXACT, integer=True)
     assert col.cost_cny == pytest.approx(npv)
     assert col.usage[0] == pytest.approx(capex)
     assert col.usage[2] == pytest.approx(0.5 * 2 - electric)  # sigma x bought - electric bought
@@ -50,9 +52,9 @@ def test_priced_integer_plan(block, budget_price, npv, capex, electric):
 
 def test_within_limits_the_usage_is_the_plans(block):
     b, _ = block
-    col = b.price(subproblem_highs(), np.zeros(3), EXACT, integer=True, limits=np.array([2000.0, 1e6, 1e6]))
+    col = b.price(subproblem_highs(), np.zeros(4), EXACT, integer=True, limits=np.array([2000.0, 1e6, 1e6, 1e6]))
     assert col.cost_cny == pytest.approx(9300)  # a budget of 2,000 leaves only diesel
-    assert col.usage == pytest.approx([2000, 2 * 9.782, 1.0])
+    assert col.usage == pytest.approx([2000, 2 * 9.782, 1.0, 2.0])
     assert col.priced_bound_cny is None  # within limits: a plan, not a bound of the priced problem
 
 
@@ -60,7 +62,7 @@ def test_carbon_price_tips_the_plan(block):
     b, _ = block
     # all diesel at 2,000 CNY a unit of budget, unless each tonne costs more than
     # (13,760 - 13,300) / 19.564 t = 23.5 CNY: at 30 CNY/t all electric wins
-    col = b.price(subproblem_highs(), np.array([2.0, 30.0, 0.0]), EXACT, integer=True)
+    col = b.price(subproblem_highs(), np.array([2.0, 30.0, 0.0, 0.0]), EXACT, integer=True)
     assert col.cost_cny == pytest.approx(5560)
     assert col.usage[1] == pytest.approx(0.0)
 
@@ -70,7 +72,7 @@ def test_lp_relaxation_bound(block):
     # at 1,870 / 1,050 CNY per CNY of budget an electric van is worth exactly its extra capex:
     # the LP is indifferent, its optimum is 5,560 + price x 4,100 = 9,300 + price x 2,000
     price = 1870 / 1050
-    col = b.price(subproblem_highs(), np.array([price, 0.0, 0.0]), EXACT, integer=False)
+    col = b.price(subproblem_highs(), np.array([price, 0.0, 0.0, 0.0]), EXACT, integer=False)
     assert col.priced_bound_cny == pytest.approx(9300 + price * 2000)
     # the LP's optimal vertex is one of the two integral plans, so it is kept as a plan
     assert col.integer and col.x is not None
@@ -81,8 +83,8 @@ def test_a_fractional_lp_plan_is_not_a_plan(block):
     b, _ = block
     # a budget of 3,000: all diesel (2,000) plus 1,000 / 1,050 of an electric van with its half
     # charger in the LP (9,300 - 1,870 x 1,000 / 1,050 = 7,519.05 CNY)
-    col = b.price(subproblem_highs(), np.zeros(3), EXACT, integer=False,
-                  limits=np.array([3000.0, 1e6, 1e6]))
+    col = b.price(subproblem_highs(), np.zeros(4), EXACT, integer=False,
+                  limits=np.array([3000.0, 1e6, 1e6, 1e6]))
     assert col.cost_cny == pytest.approx(9300 - 1870 * 1000 / 1050)
     assert not col.integer and col.x is None
 
@@ -94,6 +96,6 @@ def test_a_fractional_lp_plan_is_not_a_plan(block):
 ])
 def test_limits_may_be_overshot_at_a_cost(block, per_cny, npv):
     b, _ = block
-    col = b.price(subproblem_highs(), np.zeros(3), EXACT, integer=True,
-                  limits=np.array([2000.0, 1e6, 1e6]), overshoot_cny=np.array([per_cny, 0.0, 0.0]))
+    col = b.price(subproblem_highs(), np.zeros(4), EXACT, integer=True,
+                  limits=np.array([2000.0, 1e6, 1e6, 1e6]), overshoot_cny=np.array([per_cny, 0.0, 0.0, 0.0]))
     assert col.cost_cny == pytest.approx(npv)  # the NPV, without the overshoot's cost

@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import merge
+
 DIESEL_T_PER_VAN = 36500 * 0.10 * 2.68 / 1000  # 3,650 l x 2.68 kg/l = 9.782 t a year
 
 
@@ -98,3 +100,65 @@ def test_purchases_are_bounded_by_what_the_share_can_ask(resolve_tiny):
     assert inp.buy_max_count == {("dep", "long", "d"): 1, ("dep", "short", "d"): 1,
                                  ("dep", "short", "e"): 1 + 8}
     assert resolve_tiny().buy_max_count == {("dep", "run", "d"): 2, ("dep", "run", "e"): 2}
+
+
+# --- the no-churn share rule (contract §4) ---------------------------------------------------
+# A 200 km duty only the diesel van can serve (range 40 x 0.9 / 0.2 = 180 km), one vehicle, and a
+# 50 km duty of four electric vans owned since 2024. The electric van: 2,000 CNY, life 4, residual
+# 0.2, so it is worth 2,000 x (1 - 0.8 x age / 4): 1,600 at age 1, 1,200 at age 2. Discount 10 %.
+LONG = {"name": "long", "vehicle_class": "test-van", "daily_km": 200, "days_per_year": 365,
+        "vehicles": 1}
+SHORT = {**LONG, "name": "short", "daily_km": 50, "vehicles": 4,
+         "fleet": [{"model": "e", "count": 4, "bought": 2024}]}
+CHURN = {"min_ev_share_of_purchases": 0.8, "discount_rate": 0.1,
+         "vehicles": {"e": {"battery_kwh": 40, "life_years": 4, "residual_share": 0.2}}}
+
+
+def test_no_electric_vehicle_is_sold_to_pad_the_share(solve_tiny):
+    # One diesel (8,300 with its fuel) asks for four electric purchases that count. Selling the
+    # four owned vans and buying four new ones would meet the old rule at 5,741.8 (resale 6,400,
+    # terminal 4 x 1,600 / 1.1, two chargers); with no churn those four count on neither side. The
+    # cheapest plan keeps the owned vans and buys four more that stand in the fleet:
+    # 8,300 + 8,000 - (4 x 1,200 + 4 x 1,600) / 1.1 + 8 x 365 CNY of power + 4 chargers x 100
+    # = 9,438.18. Selling one owned van and buying five (r = 1: 4 >= 0.8 x 4) costs 36.36 more.
+    summary, tables = solve_tiny(CHURN, depot={"duties": [LONG, SHORT]})
+    gone = tables["retirements"]
+    assert gone[gone["reason"] == "sold early"].empty
+    assert models_bought(tables, 2025) == {"d": 1, "e": 4}
+    assert summary.objective_npv_cny == pytest.approx(19620 - 11200 / 1.1, abs=1e-6)
+    row = tables["compliance"].query("rule == 'pilot_ev_share_of_purchases'").iloc[0]
+    assert row["achieved"] == pytest.approx(0.8) and bool(row["met"])
+
+
+def test_surplus_electric_vans_may_be_sold_when_only_electric_is_bought(solve_tiny):
+    # A new 50 km duty buys one electric van (electric is the cheaper here: diesel 1,000 + 1,825 l
+    # vs 2,000 - 1,600 / 1.1 + 365), while a duty that no longer needs its two owned vans sells
+    # them (A = 2 > B = 1). r = 1: 0 >= 0.8 x 0 holds, since nothing but electric is bought.
+    # The rule without its binary (B - 0.8 T - 0.2 A = -0.2) would forbid this plan.
+    new = {**LONG, "name": "new", "daily_km": 50}
+    idle = {**SHORT, "name": "idle", "vehicles": 0,
+            "fleet": [{"model": "e", "count": 2, "bought": 2024}]}
+    summary, tables = solve_tiny(CHURN, depot={"duties": [new, idle]})
+    gone = tables["retirements"]
+    assert gone.loc[gone["reason"] == "sold early", "count"].sum() == 2
+    assert models_bought(tables, 2025) == {"e": 1}
+    # NPV: 2,000 - resale 2 x 1,600 - terminal 1,600 / 1.1 + 365 of power + one charger 100
+    assert summary.objective_npv_cny == pytest.approx(2000 - 3200 - 1600 / 1.1 + 365 + 100,
+                                                      abs=1e-6)
+
+
+def test_vehicles_younger_than_the_holding_period_are_kept(solve_tiny):
+    # As above with min_years_before_sale 2: the vans bought in 2024 (age 1) may not be sold, so
+    # they stand idle: 2,000 - terminal (1,600 + 2 x 1,200) / 1.1 + 3 x 365 of power (the idle
+    # duty's vans run its 50 km too) + two chargers.
+    new = {**LONG, "name": "new", "daily_km": 50}
+    idle = {**SHORT, "name": "idle", "vehicles": 0,
+            "fleet": [{"model": "e", "count": 2, "bought": 2024}]}
+    summary, tables = solve_tiny({**CHURN, "min_years_before_sale": 2},
+                                 depot={"duties": [new, idle]})
+    assert tables["retirements"].query("reason == 'sold early'").empty
+    assert summary.objective_npv_cny == pytest.approx(2000 - 4000 / 1.1 + 3 * 365 + 200, abs=1e-6)
+    # the same period set on the vehicle model instead of the case
+    by_model = merge(CHURN, {"vehicles": {"e": {"min_years_before_sale": 2}}})
+    again, _ = solve_tiny(by_model, depot={"duties": [new, idle]})
+    assert again.objective_npv_cny == pytest.approx(summary.objective_npv_cny, abs=1e-6)

@@ -84,6 +84,7 @@ class Case(Strict):
     carbon_cap_t: Yearly | None = None
     carbon_price_cny_per_t: NonNegative = 0.0
     min_ev_share_of_purchases: Share | None = None
+    min_years_before_sale: int = Field(default=0, ge=0, le=MAX_HORIZON_YEARS)  # no sale younger
     demand_charge_exempt_until: Year | None = None
     allow_export: bool = True
     representative_days: int | None = Field(default=None, ge=1, le=365)  # None: policy default

@@ -35,6 +35,7 @@ class VehicleModel(Strict):
     life_years: LifeYears
     residual_share: Share
     subsidy_cny: Yearly = 0.0
+    min_years_before_sale: int = Field(default=0, ge=0, le=40)  # e.g. a lease or subsidy term
     sources: Sources = {}
 
     @model_validator(mode="after")

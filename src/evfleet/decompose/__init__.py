@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evfleet.decompose.block import Column, coupling_keys, coupling_limits
+from evfleet.decompose.block import Column, coupling_keys, coupling_limits, rule_columns
 from evfleet.decompose.master import Choice, Master
 from evfleet.decompose.worker import Shard, forget, plan_shard, price_shard
 from evfleet.errors import NoPlanError
@@ -145,12 +145,12 @@ def _forget(shard: Shard) -> dict:
 
 
 def lagrangian_bound(columns: dict[str, Column | None], prices: np.ndarray,
-                     limits: np.ndarray) -> float | None:
-    """L(lambda) = sum_d (min of c_d + lambda.u_d) - lambda.B; None unless every depot proved
-    its minimum."""
+                     limits: np.ndarray, rules_cny: float = 0.0) -> float | None:
+    """L(lambda) = sum_d (min of c_d + lambda.u_d) + rules - lambda.B, rules: the share rule's
+    blocks (Master.rule_bound_cny); None unless every depot proved its minimum."""
     if any(c is None or c.priced_bound_cny is None for c in columns.values()):
         return None
-    return sum(c.priced_bound_cny for c in columns.values()) - float(prices @ limits)
+    return sum(c.priced_bound_cny for c in columns.values()) + rules_cny - float(prices @ limits)
 
 
 class _Progress:
@@ -163,9 +163,10 @@ class _Progress:
         self.rounds: list[dict] = []
 
     def bound(self, found: dict[str, Column | None], prices: np.ndarray,
-              limits: np.ndarray) -> float | None:
+              limits: np.ndarray, master: Master | None = None) -> float | None:
         """L at these prices (when every depot proved its minimum), kept if the best."""
-        bound = lagrangian_bound(found, prices, limits)
+        rules = master.rule_bound_cny(prices) if master is not None else 0.0
+        bound = lagrangian_bound(found, prices, limits, rules)
         if bound is not None and (self.best is None or bound > self.best):
             self.best, self.best_prices = bound, prices
         return bound
@@ -215,8 +216,9 @@ def _alone(pool: _Pool, inp: Inputs, limits: np.ndarray, opts: DecomposeOptions,
                  for d in missing]
         raise NoPlanError(Status.INFEASIBLE, lines, Summary(inp.name, Status.INFEASIBLE,
                                                             conflicts=tuple(lines)))
-    progress.log("alone", None, progress.bound(first, zero, limits), len(first))
-    return Master(sorted(first), limits, first)
+    master = Master(sorted(first), limits, first, rule_columns(inp))
+    progress.log("alone", None, progress.bound(first, zero, limits, master), len(first))
+    return master
 
 
 def _prices(pool: _Pool, master: Master, limits: np.ndarray, opts: DecomposeOptions,
@@ -229,7 +231,7 @@ def _prices(pool: _Pool, master: Master, limits: np.ndarray, opts: DecomposeOpti
         if best is not None and z - best <= opts.solve.mip_gap / 4 * abs(z) or _late(deadline):
             return
         found = pool.price(prices, opts.solve, integer=False)
-        bound = progress.bound(found, prices, limits)
+        bound = progress.bound(found, prices, limits, master)
         new = [c for d, c in found.items() if c is not None and c.priced_bound_cny is not None
                and c.priced_bound_cny < mu[d] - MIN_GAIN * max(abs(mu[d]), 1.0)]
         progress.log("prices (LP); NPV: the master LP", z, bound, len(new))
@@ -278,6 +280,8 @@ def _shares(master: Master, limits: np.ndarray) -> dict[str, np.ndarray]:
     does not need in full (no price) is no longer split so tightly that whole vehicles force a
     depot over its share of another row."""
     share = master.allocation()
+    for block in master.rule_blocks:  # what the share rule's z frees is the depots' to share
+        limits = limits - share.pop(block)
     depots = list(share)
     used = np.array([share[d] for d in depots])
     spare = np.maximum(limits - used.sum(axis=0), 0.0)
@@ -293,7 +297,8 @@ def _improve(pool: _Pool, master: Master, limits: np.ndarray, choice: Choice,
     for _ in range(opts.rounds):
         if _gap(choice.cost_cny, progress.best) <= opts.solve.mip_gap or _late(deadline):
             break
-        spare = np.maximum(limits - sum(c.usage for c in choice.columns.values()), 0.0)
+        used = sum(c.usage for c in [*choice.columns.values(), *choice.rules.values()])
+        spare = np.maximum(limits - used, 0.0)
         within = {d: c.usage + spare for d, c in choice.columns.items()}
         found = pool.price(np.zeros(len(limits)), opts.solve, integer=True, limits=within)
         master.add([c for c in found.values() if c is not None])
@@ -327,7 +332,8 @@ def _rank(master: Master, choice: Choice) -> tuple[float, float]:
 
 
 def _violations(choice: Choice, keys) -> list[str]:
-    unit = {"budget": "CNY", "carbon_cap": "t CO2", "ev_share": "electric vehicles"}
+    unit = {"budget": "CNY", "carbon_cap": "t CO2", "ev_share": "electric vehicles",
+            "ev_share_electric_only": "combustion vehicles"}
     return [f"{name} {y}: no mix of the depot plans found meets it (short by {v:,.1f} {unit[name]});"
             " evfleet solve without --decompose names the targets in conflict"
             for (name, y), v in zip(keys, choice.violation) if v > 0]
@@ -346,7 +352,8 @@ def _network_result(inp, choice, plans, progress, keys, solves,
         tables[name] = frame.sort_values(order, kind="stable").reset_index(drop=True)
     npv, bound, prices = choice.cost_cny, progress.best, progress.best_prices
     gap = _gap(npv, bound)
-    unit = {"budget": "CNY per CNY", "carbon_cap": "CNY per t CO2", "ev_share": "CNY per vehicle"}
+    unit = {"budget": "CNY per CNY", "carbon_cap": "CNY per t CO2", "ev_share": "CNY per vehicle",
+            "ev_share_electric_only": "CNY per vehicle"}
     decomposition = {
         "bound": "Lagrangian: the depots priced on the budget, carbon cap and electric share",
         "prices": {f"{name} {y}": {"value": round(float(p), 6), "unit": unit[name]}

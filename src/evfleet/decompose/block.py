@@ -8,7 +8,14 @@ the decomposition couples exactly the quantities the whole network's constraints
 
     budget[y]:     u_{d,y} = K_{d,y}                         [CNY]     sum_d u <= B_y
     carbon_cap[y]: u_{d,y} = E_{d,y}                         [t CO2]   sum_d u <= Ebar_y
-    ev_share[y]:   u_{d,y} = sigma * b^{all}_{d,y} - b^{EV}_{d,y}  [vehicles]  sum_d u <= 0
+    ev_share[y]:   u_{d,y} = sigma T_{d,y} + (1 - sigma) A_{d,y} - B_{d,y}   [vehicles]
+                   sum_d u - (1 - sigma) Abar_y z_y <= 0
+    ev_share_electric_only[y]: u_{d,y} = T_{d,y} - B_{d,y}   [vehicles]
+                   sum_d u + Ibar_y z_y <= Ibar_y
+
+(formulation/policy.py: B electric and T all bought, A electric sold early.) The network's binary
+z_y is a block of its own with two fixed plans, z = 0 and z = 1 (rule_columns), so the master
+chooses it like a depot's plan and the Lagrangian bound takes the cheaper of the two.
 
 Each u is linear in the depot's columns: u = G x + k. The block keeps only HiGHS's arrays (no
 Pyomo objects), so thousands of depots fit in a worker; the plan chosen for a depot is turned
@@ -39,13 +46,33 @@ def coupling_keys(inp: Inputs) -> list[tuple[str, int]]:
     keys += [("carbon_cap", y) for y in sorted(inp.carbon_cap_t)]
     if inp.min_ev_share is not None:
         keys += [("ev_share", y) for y in inp.years]
+        keys += [("ev_share_electric_only", y) for y in inp.years]
     return keys
 
 
 def coupling_limits(inp: Inputs) -> np.ndarray:
     """Right-hand side of each coupling row (coupling_keys order) for the whole network."""
-    limit = {"budget": inp.budget_cny, "carbon_cap": inp.carbon_cap_t}
+    limit = {"budget": inp.budget_cny, "carbon_cap": inp.carbon_cap_t,
+             "ev_share_electric_only": inp.ice_buy_max_count}
     return np.array([limit[name][y] if name in limit else 0.0 for name, y in coupling_keys(inp)])
+
+
+RULE_BLOCK = "share rule {year}"  # the name of year y's z block in the master
+
+
+def rule_columns(inp: Inputs) -> list[Column]:
+    """The network's z_y of the no-churn share rule as blocks of two fixed plans each: z = 0 uses
+    nothing, z = 1 uses -(1 - sigma) Abar_y of ev_share and Ibar_y of ev_share_electric_only."""
+    keys = coupling_keys(inp)
+    index = {key: i for i, key in enumerate(keys)}
+    out = []
+    for y in (inp.years if inp.min_ev_share is not None else ()):
+        name = RULE_BLOCK.format(year=y)
+        one = np.zeros(len(keys))
+        one[index["ev_share", y]] = -(1 - inp.min_ev_share) * inp.ev_sale_max_count[y]
+        one[index["ev_share_electric_only", y]] = inp.ice_buy_max_count[y]
+        out += [Column(name, 0.0, np.zeros(len(keys)), True, 0.0), Column(name, 0.0, one, True, 0.0)]
+    return out
 
 
 def depot_model(inp: Inputs) -> pyo.ConcreteModel:
@@ -61,7 +88,10 @@ def _usage_expression(m: pyo.ConcreteModel, name: str, y: int):
         return m.capex_cny[y]
     if name == "carbon_cap":
         return m.emissions_t[y]
-    return m.inp.min_ev_share * m.all_bought[y] - m.ev_bought[y]
+    if name == "ev_share_electric_only":
+        return m.all_bought[y] - m.ev_bought[y]
+    s = m.inp.min_ev_share
+    return s * m.all_bought[y] + (1 - s) * m.ev_sold_early[y] - m.ev_bought[y]
 
 
 @dataclass

@@ -13,7 +13,8 @@ with w binary over the integer plans only it chooses the network plan. Each row 
 its scale S_r (the larger of |B_r| and the first plans' total |usage|) and costs by the first
 plans' total NPV C, so HiGHS sees coefficients near 1; P_r = 10 in those units: a violation of
 one S_r costs ten times the whole network, so s_r > 0 in the integer master means no mix of the
-plans found meets row r.
+plans found meets row r. Blocks that are not depots (the share rule's z_y: block.rule_columns)
+come with all their plans at once and are chosen the same way.
 """
 
 from __future__ import annotations
@@ -35,31 +36,35 @@ class Choice:
     """The integer master's answer: one column per depot."""
 
     cost_cny: float
-    columns: dict[str, Column]
+    columns: dict[str, Column]  # the depots' plans
+    rules: dict[str, Column]  # the plans chosen for the blocks that are not depots
     violation: np.ndarray  # s_r in the row's natural units; all zero for a network plan
     proven_optimal: bool  # among the plans found
 
 
 class Master:
-    def __init__(self, depots: list[str], limits: np.ndarray, first: dict[str, Column]):
+    def __init__(self, depots: list[str], limits: np.ndarray, first: dict[str, Column],
+                 rules: list[Column] = ()):
+        self.rule_blocks = sorted({c.depot for c in rules})
         self.depots = depots
         self.limits = limits
-        self.row = {d: len(limits) + i for i, d in enumerate(depots)}
+        self.row = {d: len(limits) + i for i, d in enumerate(depots + self.rule_blocks)}
         total_usage = np.sum([np.abs(first[d].usage) for d in depots], axis=0)
         self.row_scale = np.maximum(np.maximum(np.abs(limits), total_usage), 1e-9)
         self.cost_scale = 1.0 / max(sum(abs(first[d].cost_cny) for d in depots), 1.0)
         self.columns: list[Column] = []
         self.h = new_highs()
         self.h.setOptionValue("output_flag", False)
-        n_rows = len(limits) + len(depots)
-        lower = np.concatenate([np.full(len(limits), -highspy.kHighsInf), np.ones(len(depots))])
-        upper = np.concatenate([limits / self.row_scale, np.ones(len(depots))])
+        n_rows = len(limits) + len(self.row)
+        lower = np.concatenate([np.full(len(limits), -highspy.kHighsInf), np.ones(len(self.row))])
+        upper = np.concatenate([limits / self.row_scale, np.ones(len(self.row))])
         self.h.addRows(n_rows, lower, upper, 0, np.zeros(n_rows, dtype=np.int32),
                        np.array([], dtype=np.int32), np.array([], dtype=float))
         r = len(limits)  # the violations s_r: one column each, -1 in its row
         self.h.addCols(r, np.full(r, VIOLATION_PENALTY), np.zeros(r), np.full(r, highspy.kHighsInf),
                        r, np.arange(r, dtype=np.int32), np.arange(r, dtype=np.int32), -np.ones(r))
-        self.add(list(first.values()))
+        self.rules = list(rules)
+        self.add(list(first.values()) + self.rules)
 
     def add(self, columns: list[Column]) -> None:
         starts, index, value = [], [], []
@@ -95,10 +100,18 @@ class Master:
         mu = {d: y[self.row[d]] / self.cost_scale for d in self.depots}
         return h.getInfo().objective_function_value / self.cost_scale, prices, mu
 
+    def rule_bound_cny(self, prices: np.ndarray) -> float:
+        """The blocks that are not depots in the Lagrangian bound: sum over them of the least
+        lambda.u among their plans [CNY] (their plans cost nothing)."""
+        least: dict[str, float] = {}
+        for col in self.rules:
+            least[col.depot] = min(least.get(col.depot, np.inf), float(prices @ col.usage))
+        return sum(least.values())
+
     def allocation(self) -> dict[str, np.ndarray]:
-        """Each depot's usage of the coupling rows in the last master LP: sum_k w_dk u_dk."""
+        """Each block's usage of the coupling rows in the last master LP: sum_k w_dk u_dk."""
         w = np.asarray(self.h.getSolution().col_value)[len(self.limits):]
-        out = {d: np.zeros(len(self.limits)) for d in self.depots}
+        out = {d: np.zeros(len(self.limits)) for d in self.row}
         for weight, col in zip(w, self.columns):
             if weight > 0:
                 out[col.depot] += weight * col.usage
@@ -133,11 +146,11 @@ class Master:
         if h.getInfo().primal_solution_status != FEASIBLE:
             return None
         x = np.asarray(h.getSolution().col_value)
-        chosen = {}
+        chosen, rules = {}, {}
         for j in np.flatnonzero(x[r:] > 0.5):
             col = self.columns[j]
-            chosen[col.depot] = col
+            (rules if col.depot in self.rule_blocks else chosen)[col.depot] = col
         # below HiGHS's feasibility tolerance (1e-7 of the row's scale) a violation is rounding
         violation = np.where(x[:r] > FEASIBILITY_TOLERANCE, x[:r], 0.0) * self.row_scale
-        return Choice(sum(c.cost_cny for c in chosen.values()), chosen, violation,
+        return Choice(sum(c.cost_cny for c in chosen.values()), chosen, rules, violation,
                       h.getModelStatus() == MS.kOptimal)

@@ -36,6 +36,10 @@ def add_fleet(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.cohort_shrinks = pyo.Constraint(m.COHORT_LATER_YEARS, rule=cohort_shrinks_rule,
                                       doc="a cohort never grows after its first year")
 
+    m.COHORT_HELD_YEARS = pyo.Set(dimen=5, ordered=True, doc="cohort-years too young to sell",
+                                  initialize=[t for t in inp.cohort_years
+                                              if t[4] < inp.sale_from_year.get(t[:4], t[4])])
+
     if "need_slack" in inp.slack_groups:
         m.need_slack = pyo.Var(m.DUTY_YEARS, within=pyo.NonNegativeReals,
                                doc="diagnosis: vehicles missing to meet a duty [count]")
@@ -43,6 +47,8 @@ def add_fleet(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                 doc="each duty has the vehicles it needs every year")
 
     _add_fleet_expressions(m, inp)
+    m.held = pyo.Constraint(m.COHORT_HELD_YEARS, rule=held_rule,
+                            doc="no vehicle is sold before min_years_before_sale")
 
 
 def cohort_start_rule(m, d, k, j, c):
@@ -77,6 +83,17 @@ def cohort_shrinks_rule(m, d, k, j, c, y):
     Units: vehicles. The drop is the number sold at the start of year y.
     """
     return m.vehicles_count[d, k, j, c, y] <= m.vehicles_count[d, k, j, c, y - 1]
+
+
+def held_rule(m, d, k, j, c, y):
+    r"""No vehicle of a cohort is sold while younger than the holding period.
+
+    .. math:: o_{dkjcy} = 0 \quad \forall y < c + \max(H^{case}, H_j)
+
+    o: vehicles sold at the start of y (retire_count); H: min_years_before_sale of the case and
+    of the model. Units: vehicles.
+    """
+    return m.retire_count[d, k, j, c, y] <= 0
 
 
 def need_met_rule(m, d, k, y):
@@ -156,6 +173,9 @@ def _add_fleet_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                 rule=lambda m, d, y: pyo.quicksum(
                                     m.vehicles_count[t]
                                     for t in inp.ev_cohort_years_by_depot.get((d, y), ())))
+    m.ev_sold_early = pyo.Expression(m.YEARS, doc="electric vehicles sold before end of life [count]",
+                                     rule=lambda m, y: pyo.quicksum(
+                                         m.retire_count[t] for t in sales[y] if t[2] in electric))
     m.ev_bought = pyo.Expression(m.YEARS, doc="electric vehicles bought [count]",
                                  rule=lambda m, y: pyo.quicksum(
                                      m.buy_count[t] for t in buys[y] if t[2] in electric))

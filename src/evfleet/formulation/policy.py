@@ -16,7 +16,7 @@ MUTABLE_RHS = {
 }
 # The rows that span the whole network, by year: the like-for-like baseline releases them
 # (formulation/baseline.py) and the depot decomposition prices them (decompose/block.py).
-NETWORK_ROWS = ("budget", "carbon_cap", "ev_share")
+NETWORK_ROWS = ("budget", "carbon_cap", "ev_share", "ev_share_electric_only")
 
 
 def release_network_rows(m: pyo.ConcreteModel) -> None:
@@ -48,8 +48,13 @@ def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                    doc="diagnosis: electric purchases missing [count]")
     m.budget = pyo.Constraint(m.BUDGET_YEARS, rule=budget_rule, doc="yearly capital budget [CNY]")
     m.carbon_cap = pyo.Constraint(m.CAP_YEARS, rule=carbon_cap_rule, doc="yearly carbon cap [t CO2]")
+    m.electric_only = pyo.Var(m.SHARE_YEARS, within=pyo.Binary,
+                              doc="1: the year buys no combustion vehicle, so electric vehicles "
+                                  "sold early may outnumber those bought [-]")
     m.ev_share = pyo.Constraint(m.SHARE_YEARS, rule=ev_share_rule,
-                                doc="electric vehicles >= share of all vehicles bought")
+                                doc="electric vehicles >= share of all vehicles bought, no churn")
+    m.ev_share_electric_only = pyo.Constraint(m.SHARE_YEARS, rule=ev_share_electric_only_rule,
+                                              doc="a year marked electric-only buys no combustion")
 
 
 def budget_rule(m, y):
@@ -78,11 +83,33 @@ def carbon_cap_rule(m, y):
 
 
 def ev_share_rule(m, y):
-    r"""Electric vehicles are at least the required share of all vehicles bought in year y.
+    r"""Electric vehicles are at least the required share of the vehicles bought in year y,
+    counting no churn (contract §4): electric vehicles bought to replace electric vehicles sold
+    early count on neither side. With A sold early, B electric and T all bought, r = min(A, B):
 
-    .. math:: \sum_{j \in EV} b_{\cdot jy} + s^{EV}_y \ge \sigma \sum_j b_{\cdot jy}
+    .. math:: B - r \ge \sigma (T - r)
 
-    Units: vehicles.
+    holds exactly when either B - \sigma T - (1-\sigma) A \ge 0 (the case A <= B) or T = B
+    (A > B: nothing but electric vehicles bought). One binary z_y picks the second:
+
+    .. math:: B_y + s^{EV}_y - \sigma T_y - (1-\sigma) A_y + (1-\sigma) \bar A_y z_y \ge 0
+
+    Ā: ev_sale_max_count, the most electric vehicles year y could sell early, so z = 1 relaxes
+    the row fully whenever T = B. Units: vehicles.
     """
-    slack = m.ev_share_slack[y] if "ev_share_slack" in m.inp.slack_groups else 0
-    return m.ev_bought[y] + slack >= m.inp.min_ev_share * m.all_bought[y]
+    inp = m.inp
+    slack = m.ev_share_slack[y] if "ev_share_slack" in inp.slack_groups else 0
+    s = inp.min_ev_share
+    return (m.ev_bought[y] + slack - s * m.all_bought[y] - (1 - s) * m.ev_sold_early[y]
+            + (1 - s) * inp.ev_sale_max_count[y] * m.electric_only[y] >= 0)
+
+
+def ev_share_electric_only_rule(m, y):
+    r"""A year marked electric-only (z_y = 1) buys no combustion vehicle.
+
+    .. math:: T_y - B_y \le \bar I_y (1 - z_y)
+
+    Ī: ice_buy_max_count, the most combustion vehicles year y could buy. Units: vehicles.
+    """
+    inp = m.inp
+    return m.all_bought[y] - m.ev_bought[y] <= inp.ice_buy_max_count[y] * (1 - m.electric_only[y])

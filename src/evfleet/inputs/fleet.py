@@ -52,8 +52,11 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         exit_year[d, k, j, c] = min(c + life, end + 1)
         cohort_years.extend((d, k, j, c, y) for y in years if c <= y < c + life)
     electric = {j for j, v in vehicles.items() if v.energy == "electricity"}
+    buy_max = buy_max_count(need, servable, electric, case.min_ev_share_of_purchases)
     return dict(
-        buy_max_count=buy_max_count(need, servable, electric, case.min_ev_share_of_purchases),
+        buy_max_count=buy_max,
+        sale_from_year=sale_from_year(cohorts, first_year, vehicles, case.min_years_before_sale),
+        **share_rule_bounds(cohort_years, initial, buy_max, electric, start),
         duties=tuple(duties), need_count=need, servable=tuple(servable), excluded=tuple(excluded),
         vehicle_energy={j: v.energy for j, v in vehicles.items()},
         cohorts=cohorts, cohort_years=tuple(cohort_years),
@@ -96,6 +99,36 @@ def buy_max_count(need: dict[tuple[str, str, int], int], servable: list[DKJ], el
         surplus = math.ceil(round(min_share / (1 - min_share) * combustion_need, 9))
     return {(d, k, j): need_max[d, k] + (surplus if j in electric else 0)
             for (d, k, j) in servable}
+
+
+def sale_from_year(cohorts, first_year: dict[DKJC, int], vehicles: dict[str, VehicleModel],
+                   case_years: int) -> dict[DKJC, int]:
+    """The first year a cohort's vehicles may be sold (contract §4, min_years_before_sale): bought
+    in c, held at least max(case, model) years, so c + that; only cohorts held past their first
+    planning year are listed."""
+    out = {}
+    for t in cohorts:
+        year = t[3] + max(case_years, vehicles[t[2]].min_years_before_sale)
+        if year > first_year[t]:
+            out[t] = year
+    return out
+
+
+def share_rule_bounds(cohort_years, initial: dict[DKJC, int], buy_max: dict[DKJ, int],
+                      electric: set[str], start: int) -> dict:
+    """Bounds for the no-churn share rule's binary (formulation/policy.py): in each year, the
+    most electric vehicles that could be sold early (every live electric cohort bought before y,
+    at its largest size) and the most combustion vehicles that could be bought."""
+    sale, buy = defaultdict(int), defaultdict(int)
+    for (d, k, j, c, y) in cohort_years:
+        largest = initial.get((d, k, j, c), 0) + (buy_max.get((d, k, j), 0) if c >= start else 0)
+        if j in electric and c < y:
+            sale[y] += largest
+        if j not in electric and c == y:
+            buy[y] += buy_max.get((d, k, j), 0)
+    years = sorted({t[4] for t in cohort_years})
+    return dict(ev_sale_max_count={y: sale[y] for y in years},
+                ice_buy_max_count={y: buy[y] for y in years})
 
 
 def _duties(case: Case, catalog: Catalog) -> tuple[list[DK], dict, list[DKJ], list[tuple]]:

@@ -47,6 +47,9 @@ class Inputs:
     buy_cohorts: tuple[DKJC, ...]  # (d, k, j, c) with c a planning year and (d, k, j) servable
     buy_max_count: dict[DKJ, int]  # most vehicles one year's purchase may hold (fleet.buy_max_count)
     first_year: dict[DKJC, int]  # first planning year of a cohort: max(c, start_year)
+    sale_from_year: dict[DKJC, int]  # cohorts held past their first year: first year one may be sold
+    ev_sale_max_count: dict[int, int]  # y -> most electric vehicles that could be sold early in y
+    ice_buy_max_count: dict[int, int]  # y -> most combustion vehicles that could be bought in y
     exit_year: dict[DKJC, int]  # the year the cohort's survivors leave: min(c + life, end + 1)
     buy_price_cny: dict[DKJC, float]  # net of subsidy, for buy cohorts
     resale_value_cny: dict[DKJCY, float]  # market value of one vehicle sold at the start of y

@@ -39,18 +39,22 @@ def per_year(tables: dict[str, pd.DataFrame], inp: Inputs) -> dict[str, dict]:
 
 
 def compliance(tables: dict[str, pd.DataFrame], inp: Inputs) -> pd.DataFrame:
-    """Year by year: the pilot's electric share of purchases and chargers per electric vehicle in
-    service (about 1:1),
-    and the case's carbon cap and budget, each with required, achieved and met."""
+    """Year by year: the pilot's electric share of purchases, counting no churn (contract §4:
+    electric vehicles bought to replace electric vehicles sold early count on neither side), and
+    chargers per electric vehicle in service (about 1:1), and the case's carbon cap and budget,
+    each with required, achieved and met."""
     years = per_year(tables, inp)
-    buys = tables["purchases"]
+    buys, gone = tables["purchases"], tables["retirements"]
     electric = {j for j, e in inp.vehicle_energy.items() if e == "electricity"}
     rows = []
     for y in inp.years:
         b = buys[buys["year"] == y]
         bought = int(b["count"].sum())
         ev_bought = int(b.loc[b["model"].isin(electric), "count"].sum())
-        share = ev_bought / bought if bought else None
+        sold = gone[(gone["year"] == y) & (gone["reason"] == "sold early")
+                    & gone["model"].isin(electric)]
+        churn = min(int(sold["count"].sum()), ev_bought)
+        share = (ev_bought - churn) / (bought - churn) if bought > churn else None
         rows.append(_row(y, "pilot_ev_share_of_purchases", inp.pilot_ev_share, share,
                          share is None or share >= inp.pilot_ev_share - TOLERANCE))
         evs, chargers = years[str(y)]["ev_count"], years[str(y)]["chargers"]
