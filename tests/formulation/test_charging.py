@@ -38,19 +38,26 @@ def test_no_demand_charge_below_two_part_threshold(solve_tiny):
 
 
 def test_vans_that_cannot_take_their_energy_while_plugged_in_are_not_bought(solve_tiny):
-    # At 1 kW intake a van takes at most 1 kW x 14.5 plugged-in hours (the plug-in shares of the
-    # day sum to 14.5) = 14.5 kWh a day, short of its 20 kWh: diesel vans, 2 x (1,000 + 3,650).
+    # At 1 kW intake a van takes at most 1 kW x the 11 hours every van is plugged in (20-07 h,
+    # catalog/profiles.PLUGGED_SHARE) = 11 kWh a day, short of its 20 kWh; the test class has no
+    # public station or swap plan: diesel vans, 2 x (1,000 + 3,650).
     summary, tables = solve_tiny({"vehicles": {"e": {"max_charge_kw": 1}}})
     assert set(tables["purchases"]["model"]) == {"d"}
     assert summary.objective_npv_cny == pytest.approx(2 * 4650, abs=1e-6)
+    reason = tables["excluded"].set_index("model").loc["e", "reason"]
+    assert "11 h all vehicles are plugged in" in reason
 
 
-def test_charger_power_not_count_sets_the_chargers_when_it_binds(solve_tiny):
-    # 1 kW chargers deliver at most 24 kWh a day each: 40 kWh need ceil(40 / 24) = 2 of them,
-    # though one would serve both vans by count. NPV: 2 vans + 2 chargers + 14,600 kWh x 0.1.
-    summary, tables = solve_tiny({"chargers": {"c": {"power_kw": 1}}})
-    assert tables["chargers"]["installed"].sum() == 2
-    assert summary.objective_npv_cny == pytest.approx(4000 + 200 + 1460, abs=1e-6)
+@pytest.mark.parametrize("charger_kw, chargers", [
+    (2, 2),  # 2 kW x 11 h = 22 kWh a night: one van's 20 kWh, not two, though it serves two
+    (4, 1),  # 44 kWh: both vans on one charger, one after the other
+])
+def test_the_energy_each_van_needs_sets_the_chargers(solve_tiny, charger_kw, chargers):
+    # NPV: 2 vans 4,000 + chargers x 100 + 14,600 kWh x 0.1; over the day the vans take
+    # 40 kWh within 2 x charger_kw x the plug-in shares (14.5 h): 58 or 116 kWh.
+    summary, tables = solve_tiny({"chargers": {"c": {"power_kw": charger_kw}}})
+    assert tables["chargers"]["installed"].sum() == chargers
+    assert summary.objective_npv_cny == pytest.approx(4000 + 100 * chargers + 1460, abs=1e-6)
 
 
 def test_chargers_per_electric_vehicle_are_reported_against_the_pilot_figure(solve_tiny):

@@ -18,7 +18,7 @@ def test_every_target_that_alone_restores_a_plan_is_named_with_its_amount(tmp_pa
     assert lines[1] == ("constraints in conflict: charger power, duty need, electric share, grid; "
                         "any one of these changes makes a plan possible:")
     # 40 - 12 kWh a day are not delivered
-    assert "  charger power 2025 at dep: charging energy short by 28.0 kWh/day on the worst day" in lines
+    assert "  charger power 2025 at dep (c): charging energy short by 28.0 kWh/day on the worst day" in lines
     # no van at all, or two diesel vans
     assert "  duty need 2025 at dep/run: vehicles short by 2.0 vehicles" in lines
     assert "  electric share 2025: electric purchases short by 2.0 vehicles" in lines

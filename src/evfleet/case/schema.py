@@ -45,6 +45,16 @@ class GridUpgrade(Strict):
     fixed_cny: NonNegative = 0.0
 
 
+class PublicChargingChoice(Strict):
+    """What the case allows of public charging; prices left out are the city's or the policy's."""
+
+    allowed: bool = True
+    service_fee_cny_per_kwh: NonNegative | None = None
+    detour_minutes_per_session: NonNegative | None = None
+    driver_cny_per_hour: NonNegative | None = None
+    max_share_of_duty_energy: Share = 1.0  # of a duty's charging energy, in public at most
+
+
 class Duty(Strict):
     """A group of identical daily rounds served by one vehicle class."""
 
@@ -87,6 +97,8 @@ class Case(Strict):
     min_years_before_sale: int = Field(default=0, ge=0, le=MAX_HORIZON_YEARS)  # no sale younger
     demand_charge_exempt_until: Year | None = None
     allow_export: bool = True
+    public_charging: PublicChargingChoice = PublicChargingChoice()
+    battery_swap: bool = True  # models with a swap plan may subscribe
     representative_days: int | None = Field(default=None, ge=1, le=365)  # None: policy default
     hour_blocks: bool = False  # merge hours of equal tariff and similar profiles (inputs.hourly.hour_blocks)
     strategy: Literal["direct", "lp-fix"] = "direct"  # how HiGHS is run (solver.highs.HighsModel)

@@ -21,6 +21,15 @@ from evfleet.schema_types import (
 Sources = dict[str, str]
 
 
+class SwapPlan(Strict):
+    """A battery-swap subscription (换电) for a vehicle model: the vehicle charges at no depot
+    charger; the operator's packs are charged off the depot's meter."""
+
+    fee_cny_per_month: NonNegative
+    energy_cny_per_kwh: NonNegative = 0.0  # paid per kWh swapped on top of the fee (0: included)
+    sources: Sources = {}
+
+
 class VehicleModel(Strict):
     """A vehicle model: purchase price, energy use, upkeep and life."""
 
@@ -36,6 +45,7 @@ class VehicleModel(Strict):
     residual_share: Share
     subsidy_cny: Yearly = 0.0
     min_years_before_sale: int = Field(default=0, ge=0, le=40)  # e.g. a lease or subsidy term
+    swap: SwapPlan | None = None  # electric models that can rent swappable packs
     sources: Sources = {}
 
     @model_validator(mode="after")
@@ -57,6 +67,8 @@ class ChargerModel(Strict):
     price_cny: Yearly
     life_years: LifeYears
     vehicles_per_charger: float = Field(ge=1, le=1000, allow_inf_nan=False)
+    classes: list[str] | None = Field(default=None, min_length=1)  # None: every vehicle class
+    charges_any_hour: bool = False  # a swap cabinet: its packs charge while the vehicles are out
     subsidy_cny: Yearly = 0.0
     sources: Sources = {}
 
@@ -80,6 +92,18 @@ class Storage(Strict):
     round_trip_efficiency: float = Field(gt=0, le=1, allow_inf_nan=False)
     life_years: LifeYears
     om_cny_per_kwh_year: NonNegative
+    module_kwh: Positive | None = None  # sold in whole modules of this size (None: any size)
+    sources: Sources = {}
+
+
+class PublicCharging(Strict):
+    """Charging at public stations: the station's energy price plus a service fee, and the
+    driver's detour to get there."""
+
+    service_fee_cny_per_kwh: NonNegative
+    detour_minutes_per_session: NonNegative
+    driver_cny_per_hour: NonNegative
+    classes: list[str] = Field(min_length=1)  # vehicle classes public stations can charge
     sources: Sources = {}
 
 
@@ -134,6 +158,8 @@ class City(Strict):
     tariff: Tariff
     diesel_kgco2_per_l: NonNegative | None = None  # None: the national value in policy.yaml
     gasoline_kgco2_per_l: NonNegative | None = None
+    public_charging_service_fee_cny_per_kwh: NonNegative | None = None  # None: policy's
+    public_charging_energy_cny_per_kwh: NonNegative | None = None  # None: tariff, hours away
     sources: Sources = {}
 
 
@@ -149,4 +175,5 @@ class Policy(Strict):
     hour_block_tolerance: NonNegative  # largest spread of a profile within a merged block
     diesel_kgco2_per_l: NonNegative
     gasoline_kgco2_per_l: NonNegative
+    public_charging: PublicCharging
     sources: Sources = {}

@@ -1,5 +1,12 @@
-"""Charging: chargers installed, enough chargers for the electric fleet, and hourly charging on
-representative days within plugged-in hours, charger power and the vehicles' own intake."""
+"""Charging: how every electric vehicle gets its energy. Each vehicle of a duty-model pair is
+served by one supply s: a depot charger model that fits its class, a public station, or a
+battery-swap plan. Depot chargers serve their vehicles within their count, power and the hours the
+vehicles are plugged in, model by model and hour by hour; public charging and swapping cost per
+vehicle-year and never touch the depot's chargers or grid connection.
+
+Variables: supplied_count[d,k,j,s,y] (integer, vehicles of a pair on supply s),
+chargers_added[d,q,y] (integer), charge_kw[d,q,y,r,h] (what model q's chargers deliver).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,26 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from evfleet.inputs import Inputs
+from evfleet.inputs.supply import PUBLIC, SWAP
 
 
 def add_charging(m: pyo.ConcreteModel, inp: Inputs) -> None:
-    """Charger variables, hourly charging and the charger cost expressions."""
+    """Supply choice, depot chargers, hourly charging per charger model, and the charging costs."""
+    m.supplied_count = pyo.Var(m.SUPPLY_YEARS, within=pyo.NonNegativeIntegers,
+                               doc="vehicles of a pair served by supply s [count]")
+    m.supply_all = pyo.Constraint(m.EV_PAIR_YEARS, rule=supply_all_rule,
+                                  doc="every electric vehicle has one supply")
+    _add_depot_chargers(m, inp)
+    m.PUBLIC_CAPPED = pyo.Set(dimen=3, ordered=True, doc="(d, k, y) where public charging is capped",
+                              initialize=sorted({(d, k, y) for (d, k, j, s, y) in m.SUPPLY_YEARS
+                                                 if s == PUBLIC}) if inp.public_max_share < 1
+                              else [])
+    m.public_share = pyo.Constraint(m.PUBLIC_CAPPED, rule=public_share_rule,
+                                    doc="a duty's public charging within its allowed share")
+    _add_charging_expressions(m, inp)
+
+
+def _add_depot_chargers(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.chargers_added = pyo.Var(m.CHARGER_ADDS, within=pyo.NonNegativeIntegers,
                                doc="chargers installed in year y [count]")
     alive = defaultdict(list)  # (d, q, y) -> installation years c still in service in y
@@ -23,33 +46,31 @@ def add_charging(m: pyo.ConcreteModel, inp: Inputs) -> None:
         m.CHARGER_ADDS, doc="chargers in service [count]",
         rule=lambda m, d, q, y: inp.charger_existing.get((d, q, y), 0)
         + pyo.quicksum(m.chargers_added[d, q, c] for c in alive[d, q, y]))
-    m.charger_kw = pyo.Var(m.EV_DEPOT_YEARS, within=pyo.NonNegativeReals,
-                           doc="power of the chargers in service [kW]")
-    m.charger_kw_def = pyo.Constraint(m.EV_DEPOT_YEARS, rule=charger_kw_def_rule,
-                                      doc="charger power in service, defined once per depot-year")
-    m.ev_intake_kw = pyo.Var(m.EV_DEPOT_YEARS, within=pyo.NonNegativeReals,
-                             doc="charging power the electric fleet can take, all plugged in [kW]")
-    m.ev_intake_kw_def = pyo.Constraint(m.EV_DEPOT_YEARS, rule=ev_intake_kw_def_rule,
-                                        doc="fleet intake power, defined once per depot-year")
-    m.charge_kw = pyo.Var(m.EV_DEPOT_HOURS, within=pyo.NonNegativeReals,
-                          doc="fleet charging power at the depot [kW]")
-
-    m.chargers_enough = pyo.Constraint(m.EV_DEPOT_YEARS, rule=chargers_enough_rule,
-                                       doc="electric vehicles <= chargers x vehicles per charger")
+    m.chargers_enough = pyo.Constraint(m.CHARGER_ADDS, rule=chargers_enough_rule,
+                                       doc="vehicles on a charger model within what its chargers serve")
+    m.charger_kw = pyo.Var(m.CHARGER_ADDS, within=pyo.NonNegativeReals,
+                           doc="power of a charger model's chargers in service [kW]")
+    m.charger_kw_def = pyo.Constraint(m.CHARGER_ADDS, rule=charger_kw_def_rule,
+                                      doc="charger power in service, defined once per year")
+    m.intake_kw = pyo.Var(m.CHARGER_ADDS, within=pyo.NonNegativeReals,
+                          doc="what the vehicles on a charger model take, all plugged in [kW]")
+    m.intake_kw_def = pyo.Constraint(m.CHARGER_ADDS, rule=intake_kw_def_rule,
+                                     doc="vehicles' intake on a charger model, defined once per year")
+    m.charge_kw = pyo.Var(m.CHARGER_HOURS, within=pyo.NonNegativeReals,
+                          doc="charging delivered by a charger model's chargers [kW]")
     if "charge_slack_kwh" in inp.slack_groups:
-        m.charge_slack_kwh = pyo.Var(m.EV_DEPOT_DAYS, within=pyo.NonNegativeReals,
+        m.charge_slack_kwh = pyo.Var(m.CHARGER_DAYS, within=pyo.NonNegativeReals,
                                      doc="diagnosis: daily charging energy not delivered [kWh]")
-    m.charge_energy = pyo.Constraint(m.EV_DEPOT_DAYS, rule=charge_energy_rule,
-                                     doc="each day's charging equals the electric fleet's need")
-    m.charger_power = pyo.Constraint(m.EV_DEPOT_HOURS, rule=charger_power_rule,
-                                     doc="charging within installed charger power")
-    m.vehicle_intake = pyo.Constraint(m.EV_DEPOT_HOURS, rule=vehicle_intake_rule,
+    m.charge_energy = pyo.Constraint(m.CHARGER_DAYS, rule=charge_energy_rule,
+                                     doc="each day a charger model delivers its vehicles' need")
+    m.charger_power = pyo.Constraint(m.SHARED_CHARGER_HOURS, rule=charger_power_rule,
+                                     doc="charging within the charger model's power in service")
+    m.vehicle_intake = pyo.Constraint(m.CHARGER_HOURS, rule=vehicle_intake_rule,
                                       doc="charging within the plugged-in vehicles' intake")
-
     m.charger_capex_cny = pyo.Expression(m.YEARS, doc="chargers installed net of subsidy [CNY]",
                                          rule=lambda m, y: pyo.quicksum(
                                              inp.charger_price_cny[q, y] * m.chargers_added[d, q, y]
-                                             for d in inp.ev_depots for q in inp.charger_models))
+                                             for (d, q) in inp.depot_chargers))
     m.charger_terminal_cny = pyo.Expression(
         doc="book value of chargers at end_year + 1, straight line to zero [CNY]",
         expr=inp.charger_existing_terminal_cny + pyo.quicksum(
@@ -57,76 +78,144 @@ def add_charging(m: pyo.ConcreteModel, inp: Inputs) -> None:
             for (d, q, c) in m.CHARGER_ADDS if inp.charger_terminal_share[q, c] > 0))
 
 
-def chargers_enough_rule(m, d, y):
-    r"""Every electric vehicle at a depot has a share of a charger.
+def supply_all_rule(m, d, k, j, y):
+    r"""Every electric vehicle of a pair in service has exactly one supply.
 
-    .. math:: \sum_{k,j \in EV,c} n_{dkjcy} \le \sum_q V_q \, x_{dqy}
+    .. math:: \sum_{s \in S_{dkj}} a_{dkjsy} = \sum_c n_{dkjcy}
 
-    V_q: vehicles one charger serves; x: chargers in service. Units: vehicles.
+    S: the charger models that fit the class and can deliver the vehicle's daily energy in the
+    hours it is plugged in, public stations, a swap plan (inputs/supply.py). Units: vehicles.
+    """
+    fleet = pyo.quicksum(m.vehicles_count[t] for t in m.inp.cohort_years_by_duty[d, k, y]
+                         if t[2] == j)
+    supplies = m.inp.supply_options[d, k, j]
+    return pyo.quicksum(m.supplied_count[d, k, j, s, y] for s in supplies) == fleet
+
+
+def _on_charger(m, d, q, y):
+    """The (k, j) pairs that may use charger model q at depot d in year y."""
+    return m.inp.pairs_on_charger.get((d, q, y), ())
+
+
+def chargers_enough_rule(m, d, q, y):
+    r"""The vehicles on a charger model fit its chargers: one charger serves n_{dkjq} of a pair.
+
+    .. math:: \sum_{k,j} a_{dkjqy} / n_{dkjq} \le x_{dqy}
+
+    n = min(V_q, floor(min(P_q, \bar P_j) H_d / e_{dkj})): V the vehicles it serves a night,
+    P-bar the vehicle's intake, H_d the hours all vehicles are plugged in, e the daily kWh of a
+    working day. Exact when one pair uses a model at a depot (docs/formulation.md). Units: chargers.
     """
     inp = m.inp
-    return m.ev_count[d, y] <= pyo.quicksum(inp.vehicles_per_charger[q] * m.chargers_count[d, q, y]
-                                            for q in inp.charger_models)
+    used = pyo.quicksum(m.supplied_count[d, k, j, q, y] / inp.vehicles_per_charger_of[d, k, j, q]
+                        for (k, j) in _on_charger(m, d, q, y))
+    if isinstance(used, (int, float)):
+        return pyo.Constraint.Skip
+    return used <= m.chargers_count[d, q, y]
 
 
-def charger_kw_def_rule(m, d, y):
-    r"""Power of the chargers in service, a state variable so that each hourly row has one term
-    for it instead of the sum over models and installation years.
+def charger_kw_def_rule(m, d, q, y):
+    r"""Power of a charger model's chargers in service, a state variable so that each hourly row
+    has one term for it.
 
-    .. math:: P^{chg}_{dy} = \sum_q P_q \, x_{dqy}
+    .. math:: P^{chg}_{dqy} = P_q\, x_{dqy}
+
+    Units: kW.
+    """
+    return m.charger_kw[d, q, y] == m.inp.charger_power_kw[q] * m.chargers_count[d, q, y]
+
+
+def intake_kw_def_rule(m, d, q, y):
+    r"""What the vehicles on charger model q take when all are plugged in.
+
+    .. math:: I_{dqy} = \sum_{k,j} \min(P_q, \bar P_j)\, a_{dkjqy}
 
     Units: kW.
     """
     inp = m.inp
-    return m.charger_kw[d, y] == pyo.quicksum(inp.charger_power_kw[q] * m.chargers_count[d, q, y]
-                                              for q in inp.charger_models)
+    return m.intake_kw[d, q, y] == pyo.quicksum(inp.charge_rate_kw[j, q] * m.supplied_count[d, k, j, q, y]
+                                                for (k, j) in _on_charger(m, d, q, y))
 
 
-def ev_intake_kw_def_rule(m, d, y):
-    r"""What the depot's electric fleet can take when every vehicle is plugged in.
+def charge_energy_rule(m, d, q, y, r):
+    r"""Each representative day, a charger model's chargers deliver what its vehicles need.
 
-    .. math:: I_{dy} = \sum_{k,j \in EV,c} \bar P_j\, n_{dkjcy}
+    .. math:: \sum_h L_h\, p_{dqyrh} + s^{ch}_{dqyr} = \sum_{k,j} e_{dkj}\, a_{dkjqy}
 
-    P-bar: the model's max_charge_kw. Units: kW.
+    L_h: hours in the block starting at h; e = daily_km x kWh/100 km / 100 x days_per_year / 365.
+    Units: kWh per day.
     """
     inp = m.inp
-    return m.ev_intake_kw[d, y] == pyo.quicksum(inp.max_charge_kw[t[2]] * m.vehicles_count[t]
-                                                for t in inp.ev_cohort_years_by_depot.get((d, y), ()))
+    need = pyo.quicksum(inp.charge_kwh_per_vehicle_day[d, k, j] * m.supplied_count[d, k, j, q, y]
+                        for (k, j) in _on_charger(m, d, q, y))
+    slack = m.charge_slack_kwh[d, q, y, r] if "charge_slack_kwh" in inp.slack_groups else 0
+    return (pyo.quicksum(inp.hour_length_h[h] * m.charge_kw[d, q, y, r, h] for h in m.HOURS)
+            + slack == need)
 
 
-def charge_energy_rule(m, d, y, r):
-    r"""Each representative day, the depot delivers its electric fleet's charging need.
+def charger_power_rule(m, d, q, y, r, h):
+    r"""Charging never exceeds the power of the model's chargers in service (needed only where a
+    charger serves several vehicles a night: with one each, the intake row implies it).
 
-    .. math:: \sum_h L_h\, p^{ch}_{dyrh} + s^{ch}_{dyr} = \sum_{k,j \in EV,c} e_{dkj}\, n_{dkjcy}
-
-    L_h: hours in the block starting at h (1 unless hours are merged); e = daily_km x kWh/100 km
-    / 100 x days_per_year / 365. Units: kWh per day.
-    """
-    inp = m.inp
-    need = pyo.quicksum(inp.charge_kwh_per_vehicle_day[t[:3]] * m.vehicles_count[t]
-                        for t in inp.ev_cohort_years_by_depot.get((d, y), ()))
-    slack = m.charge_slack_kwh[d, y, r] if "charge_slack_kwh" in inp.slack_groups else 0
-    return pyo.quicksum(inp.hour_length_h[h] * m.charge_kw[d, y, r, h] for h in m.HOURS) + slack == need
-
-
-def charger_power_rule(m, d, y, r, h):
-    r"""Charging power never exceeds the power of the chargers in service.
-
-    .. math:: p^{ch}_{dyrh} \le P^{chg}_{dy}
+    .. math:: p_{dqyrh} \le P^{chg}_{dqy}
 
     Units: kW.
     """
-    return m.charge_kw[d, y, r, h] <= m.charger_kw[d, y]
+    return m.charge_kw[d, q, y, r, h] <= m.charger_kw[d, q, y]
 
 
-def vehicle_intake_rule(m, d, y, r, h):
-    r"""Charging power never exceeds what the vehicles plugged in at that hour can take.
+def vehicle_intake_rule(m, d, q, y, r, h):
+    r"""Charging never exceeds what the model's vehicles plugged in at that hour can take.
 
-    .. math:: p^{ch}_{dyrh} \le \pi_{drh}\, I_{dy}
+    .. math:: p_{dqyrh} \le \pi_{dqrh}\, I_{dqy}
 
-    pi: share of the fleet plugged in. Units: kW.
+    pi: the share of the fleet plugged in (1 at every hour for a swap cabinet, whose packs stay
+    in it). Units: kW.
     """
-    share = m.inp.plugged_share[d, r, h]
+    inp = m.inp
+    share = 1.0 if inp.charger_any_hour[q] else inp.plugged_share[d, r, h]
     if share <= 0:
-        return m.charge_kw[d, y, r, h] <= 0
-    return m.charge_kw[d, y, r, h] <= share * m.ev_intake_kw[d, y]
+        return m.charge_kw[d, q, y, r, h] <= 0
+    return m.charge_kw[d, q, y, r, h] <= share * m.intake_kw[d, q, y]
+
+
+def public_share_rule(m, d, k, y):
+    r"""A duty charges at most its allowed share of its energy at public stations.
+
+    .. math:: \sum_j e_{dkj}\, a_{dkj,pub,y} \le \phi \sum_j e_{dkj} \sum_c n_{dkjcy}
+
+    phi: public_charging.max_share_of_duty_energy. Units: kWh per day.
+    """
+    inp = m.inp
+    electric = [t for t in inp.cohort_years_by_duty[d, k, y] if t[:3] in inp.supply_options]
+    public = pyo.quicksum(inp.charge_kwh_per_vehicle_day[d, k, j] * m.supplied_count[d, k, j, PUBLIC, y]
+                          for j in sorted({t[2] for t in electric})
+                          if PUBLIC in inp.supply_options[d, k, j])
+    fleet = pyo.quicksum(inp.charge_kwh_per_vehicle_day[t[:3]] * m.vehicles_count[t]
+                         for t in electric)
+    return public <= inp.public_max_share * fleet
+
+
+def _add_charging_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
+    """Public charging and swap costs (CNY) and the CO2 of their energy (t), per year."""
+    by_year = defaultdict(list)  # y -> supply tuples
+    for t in m.SUPPLY_YEARS:
+        by_year[t[4]].append(t)
+    cost = {PUBLIC: inp.public_cny_per_vehicle_year, SWAP: inp.swap_cny_per_vehicle_year}
+    for name, s, what in (("public_charging_cny", PUBLIC, "public charging: energy, fees, detours"),
+                          ("swap_cny", SWAP, "battery-swap subscriptions")):
+        setattr(m, name, pyo.Expression(
+            m.YEARS, doc=f"{what} [CNY]", rule=lambda m, y, s=s: pyo.quicksum(
+                cost[s][t[:3]] * m.supplied_count[t] for t in by_year[y] if t[3] == s)))
+    away = defaultdict(list)  # (d, y) -> public and swap supply tuples
+    for t in m.SUPPLY_YEARS:
+        if t[3] in (PUBLIC, SWAP):
+            away[t[0], t[4]].append(t)
+    m.away_emissions_depot_t = pyo.Expression(
+        m.DEPOT_YEARS, doc="CO2 of the energy charged in public or swapped, at the grid factor [t]",
+        rule=lambda m, d, y: pyo.quicksum(
+            inp.grid_tco2_per_kwh[d, y] * inp.charge_kwh_per_vehicle_year[t[:3]] * m.supplied_count[t]
+            for t in away[d, y]))
+    m.away_emissions_t = pyo.Expression(m.YEARS, doc="CO2 of public charging and swapping [t]",
+                                        rule=lambda m, y: pyo.quicksum(
+                                            m.away_emissions_depot_t[d, y] for d in inp.depots))

@@ -56,14 +56,15 @@ def add_grid(m: pyo.ConcreteModel, inp: Inputs) -> None:
 def site_balance_rule(m, d, y, r, h):
     r"""Power into a depot equals power used, every hour of every representative day.
 
-    .. math:: g_{dyrh} + u_{dyrh} + d_{dyrh} = p^{ch}_{dyrh} + L_{drh} + c_{dyrh}
+    .. math:: g_{dyrh} + u_{dyrh} + d_{dyrh} = \sum_q p_{dqyrh} + L_{drh} + c_{dyrh}
 
-    g grid import, u PV used, d/c storage discharge/charge, p^ch fleet charging, L building load.
+    g grid import, u PV used, d/c storage discharge/charge, p charging by each charger model,
+    L building load.
     Units: kW.
     """
     inp = m.inp
     supply = [m.grid_import_kw[d, y, r, h]]
-    use = [m.charge_kw[d, y, r, h]] if d in inp.ev_depot_set else []
+    use = [m.charge_kw[d, q, y, r, h] for q in inp.chargers_at.get(d, ())]
     if d in inp.pv_depot_set:
         supply.append(m.pv_used_kw[d, y, r, h])
     if d in inp.storage_depot_set:

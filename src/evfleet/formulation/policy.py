@@ -30,8 +30,10 @@ def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.capex_cny = pyo.Expression(m.YEARS, doc="capital spend net of subsidies [CNY]",
                                  rule=lambda m, y: m.vehicle_capex_cny[y] + m.charger_capex_cny[y]
                                  + m.pv_capex_cny[y] + m.storage_capex_cny[y] + m.grid_capex_cny[y])
-    m.emissions_t = pyo.Expression(m.YEARS, doc="CO2 of fuel burnt and grid imports [t]",
-                                   rule=lambda m, y: m.fuel_emissions_t[y] + m.grid_emissions_t[y])
+    m.emissions_t = pyo.Expression(m.YEARS, doc="CO2 of fuel burnt, grid imports and the energy "
+                                   "charged in public or swapped [t]",
+                                   rule=lambda m, y: m.fuel_emissions_t[y] + m.grid_emissions_t[y]
+                                   + m.away_emissions_t[y])
 
     m.budget_limit_cny = pyo.Param(m.BUDGET_YEARS, mutable=True, initialize=inp.budget_cny,
                                    doc="capital budget [CNY]")

@@ -1,7 +1,7 @@
 """Every index set of the model. Only live tuples are indexed (built in evfleet.inputs).
 
 Index letters: d depot, k duty, j vehicle model, c vintage (cohort), y year, q charger model,
-r representative day, h hour.
+s supply (a charger model, public or swap), r representative day, h hour.
 """
 
 from __future__ import annotations
@@ -25,20 +25,26 @@ def add_sets(m: pyo.ConcreteModel, inp: Inputs) -> None:
                              doc="live cohort-years (d, k, j, c, y), c <= y < c + life")
     m.BUY_COHORTS = pyo.Set(dimen=4, ordered=True, initialize=inp.buy_cohorts,
                             doc="cohorts (d, k, j, c) bought in planning year c")
-    m.EV_DEPOTS = pyo.Set(initialize=inp.ev_depots, ordered=True,
-                          doc="depots that may hold electric vehicles")
     m.CHARGER_MODELS = pyo.Set(initialize=inp.charger_models, ordered=True, doc="charger models q")
+    m.DEPOT_CHARGERS = pyo.Set(dimen=2, ordered=True, initialize=inp.depot_chargers,
+                               doc="(d, q): a vehicle at d can use charger model q, or d owns some")
     m.CHARGER_ADDS = pyo.Set(dimen=3, ordered=True, doc="(d, q, y) charger installations",
-                             initialize=[(d, q, y) for d in inp.ev_depots
-                                         for q in inp.charger_models for y in inp.years])
-    m.EV_DEPOT_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y) for electric depots",
-                               initialize=[(d, y) for d in inp.ev_depots for y in inp.years])
-    m.EV_DEPOT_DAYS = pyo.Set(dimen=3, ordered=True, doc="(d, y, r) for electric depots",
-                              initialize=[(d, y, r) for d in inp.ev_depots for y in inp.years
-                                          for r in inp.days])
-    m.EV_DEPOT_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h) for electric depots",
-                               initialize=[(d, y, r, h) for d in inp.ev_depots for y in inp.years
-                                           for r in inp.days for h in inp.hours])
+                             initialize=[(d, q, y) for (d, q) in inp.depot_chargers
+                                         for y in inp.years])
+    m.CHARGER_DAYS = pyo.Set(dimen=4, ordered=True, doc="(d, q, y, r) for depot chargers",
+                             initialize=[(d, q, y, r) for (d, q) in inp.depot_chargers
+                                         for y in inp.years for r in inp.days])
+    m.CHARGER_HOURS = pyo.Set(dimen=5, ordered=True, doc="(d, q, y, r, h) for depot chargers",
+                              initialize=[(d, q, y, r, h) for (d, q) in inp.depot_chargers
+                                          for y in inp.years for r in inp.days for h in inp.hours])
+    m.SHARED_CHARGER_HOURS = pyo.Set(
+        dimen=5, ordered=True, doc="charger hours of models serving more than one vehicle a night",
+        initialize=[t for t in m.CHARGER_HOURS if inp.vehicles_per_charger[t[1]] > 1])
+    m.EV_PAIR_YEARS = pyo.Set(dimen=4, ordered=True, doc="(d, k, j, y): electric pair in service",
+                              initialize=inp.ev_pair_years)
+    m.SUPPLY_YEARS = pyo.Set(dimen=5, ordered=True, doc="(d, k, j, s, y): supply s of a pair",
+                             initialize=[(d, k, j, s, y) for (d, k, j, y) in m.EV_PAIR_YEARS
+                                         for s in inp.supply_options[d, k, j]])
     m.DEPOT_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y)",
                             initialize=[(d, y) for d in inp.depots for y in inp.years])
     m.DEPOT_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h)",

@@ -98,6 +98,15 @@ def _add_storage(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                        doc="storage in service: additions still in their life")
     m.storage_limit = pyo.Constraint(m.STORAGE_YEARS, rule=storage_limit_rule,
                                      doc="storage within the depot's allowed size")
+    module = inp.storage_module_kwh
+    m.STORAGE_MODULE_YEARS = pyo.Set(dimen=2, ordered=True, doc="storage years, sold in modules",
+                                     initialize=list(m.STORAGE_YEARS) if module else [])
+    m.storage_modules_added = pyo.Var(
+        m.STORAGE_MODULE_YEARS, within=pyo.NonNegativeIntegers,
+        bounds=lambda m, d, y: (0, int(inp.storage_max_kwh[d] // module)),
+        doc="storage modules added, at most max_storage_kwh / module_kwh [count]")
+    m.storage_in_modules = pyo.Constraint(m.STORAGE_MODULE_YEARS, rule=storage_in_modules_rule,
+                                          doc="storage is added in whole modules")
     m.storage_charge_kw = pyo.Var(m.STORAGE_HOURS, within=pyo.NonNegativeReals,
                                   doc="storage charging [kW]")
     m.storage_discharge_kw = pyo.Var(m.STORAGE_HOURS, within=pyo.NonNegativeReals,
@@ -138,6 +147,16 @@ def storage_kwh_def_rule(m, d, y):
     inp = m.inp
     return m.storage_kwh[d, y] == pyo.quicksum(m.storage_added_kwh[d, c] for c in inp.years
                                                if c <= y < c + inp.storage_life)
+
+
+def storage_in_modules_rule(m, d, y):
+    r"""Storage is bought in whole modules of the catalog's size (a vendor's cabinet).
+
+    .. math:: a^{sto}_{dy} = M\, N^{sto}_{dy}, \quad N^{sto} \in \mathbb{Z}_{\ge 0}
+
+    M: storage module_kwh. Units: kWh.
+    """
+    return m.storage_added_kwh[d, y] == m.inp.storage_module_kwh * m.storage_modules_added[d, y]
 
 
 def storage_limit_rule(m, d, y):

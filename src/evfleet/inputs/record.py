@@ -73,6 +73,19 @@ class Inputs:
     charger_existing_terminal_cny: float
     ev_depots: tuple[str, ...]  # depots that can hold electric vehicles
     plugged_share: dict[tuple[str, str, int], float]  # (d, r, h)
+    charger_classes: dict[str, tuple[str, ...]]  # q -> vehicle classes it charges (() : all)
+    charger_any_hour: dict[str, bool]  # q -> a swap cabinet: charges whatever the plug-in share
+
+    # --- supply: how each electric vehicle gets its energy (inputs/supply.py) -----------------
+    supply_options: dict[DKJ, tuple[str, ...]]  # electric (d, k, j) -> charger models, public, swap
+    depot_chargers: tuple[tuple[str, str], ...]  # (d, q): a pair at d can use q, or d owns some
+    vehicles_per_charger_of: dict[tuple[str, str, str, str], int]  # (d, k, j, q): one charger serves
+    charge_rate_kw: dict[tuple[str, str], float]  # (j, q): min(charger kW, vehicle's intake)
+    charge_kwh_per_vehicle_year: dict[DKJ, float]
+    public_cny_per_vehicle_year: dict[DKJ, float]  # energy at the station's price + detours
+    swap_cny_per_vehicle_year: dict[DKJ, float]  # subscription + energy not included
+    public_max_share: float  # of a duty's charging energy, in public at most
+    plugged_hours_h: dict[str, float]  # d -> hours a day every vehicle is plugged in
 
     # --- solar and storage ---------------------------------------------------------------------
     pv_depots: tuple[str, ...]
@@ -91,6 +104,7 @@ class Inputs:
     storage_efficiency: float  # one-way: sqrt(round trip)
     storage_om_cny_per_kwh_year: float
     storage_life: int
+    storage_module_kwh: float | None  # storage is bought in whole modules of this size
 
     # --- grid ----------------------------------------------------------------------------------
     grid_kw: dict[str, float]
@@ -136,3 +150,29 @@ class Inputs:
     @cached_property
     def storage_depot_set(self) -> frozenset[str]:
         return frozenset(self.storage_depots)
+
+    # Index maps of the supply rows (formulation/charging.py), from the fields above.
+    @cached_property
+    def ev_pair_years(self) -> tuple[tuple[str, str, str, int], ...]:
+        """(d, k, j, y) for electric pairs with vehicles that may be in service in y."""
+        return tuple(sorted({(*t[:3], t[4]) for ts in self.ev_cohort_years_by_depot.values()
+                             for t in ts}))
+
+    @cached_property
+    def pairs_on_charger(self) -> dict[tuple[str, str, int], tuple[tuple[str, str], ...]]:
+        """(d, q, y) -> the (k, j) pairs that may use depot charger model q in year y."""
+        out: dict[tuple[str, str, int], list] = {}
+        models = set(self.charger_models)
+        for (d, k, j, y) in self.ev_pair_years:
+            for s in self.supply_options[d, k, j]:
+                if s in models:
+                    out.setdefault((d, s, y), []).append((k, j))
+        return {key: tuple(v) for key, v in out.items()}
+
+    @cached_property
+    def chargers_at(self) -> dict[str, tuple[str, ...]]:
+        """d -> the charger models of DEPOT_CHARGERS at depot d."""
+        out: dict[str, list] = {}
+        for (d, q) in self.depot_chargers:
+            out.setdefault(d, []).append(q)
+        return {d: tuple(v) for d, v in out.items()}

@@ -21,6 +21,7 @@ from evfleet.inputs.grid import grid_fields
 from evfleet.inputs.hourly import hourly_fields
 from evfleet.inputs.record import Inputs
 from evfleet.inputs.scales import scale_fields
+from evfleet.inputs.supply import supply_fields, unsupplied
 from evfleet.inputs.validate import cross_reference_problems
 from evfleet.yearly import by_year
 
@@ -40,6 +41,8 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
     f = fleet_fields(case, catalog, years, horizon)
     f |= charger_fields(case, catalog, years, horizon, f["cohorts"], f["vehicle_energy"])
     f |= hourly_fields(case, catalog, depot_city, day_cities)
+    f |= supply_fields(case, catalog, {**f, "depot_city": depot_city})
+    f["excluded"] += unsupplied(f)
     f |= _solar_storage_fields(case, catalog, years)
     f |= grid_fields(case, catalog, years, depot_city, f["pv_depots"])
     f |= _policy_fields(case, catalog, years)
@@ -68,7 +71,7 @@ def _solar_storage_fields(case: Case, catalog: Catalog, years: tuple[int, ...]) 
         storage_power_kw_per_kwh=storage.power_kw_per_kwh,
         storage_efficiency=math.sqrt(storage.round_trip_efficiency),  # one way
         storage_om_cny_per_kwh_year=storage.om_cny_per_kwh_year,
-        storage_life=storage.life_years,
+        storage_life=storage.life_years, storage_module_kwh=storage.module_kwh,
     )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from evfleet.inputs import Inputs
+from evfleet.inputs.supply import PUBLIC, SWAP
 
 ROUND = 6
 
@@ -41,6 +42,7 @@ def extract_tables(m: pyo.ConcreteModel, inp: Inputs) -> dict[str, pd.DataFrame]
         "purchases": _purchases(m, inp),
         "retirements": _retirements(m, inp),
         "chargers": _chargers(m, inp),
+        "charging": _charging(m, inp),
         "solar": _solar(m, inp),
         "storage": _storage(m, inp),
         "grid": _grid(m, inp),
@@ -102,8 +104,38 @@ def _chargers(m, inp):
     for (d, q, y) in m.CHARGER_ADDS:
         installed, added = _count(m.chargers_count[d, q, y]), _count(m.chargers_added[d, q, y])
         if installed or added:
-            rows.append({"depot": d, "charger": q, "year": y, "installed": installed, "added": added})
-    return _frame(rows, ["depot", "charger", "year", "installed", "added"], ["depot", "charger", "year"])
+            rows.append({"depot": d, "charger": q, "year": y, "installed": installed, "added": added,
+                         "classes": " ".join(inp.charger_classes[q]) or "all"})
+    return _frame(rows, ["depot", "charger", "year", "installed", "added", "classes"],
+                  ["depot", "charger", "year"])
+
+
+def _charging(m, inp):
+    """How each duty's electric vehicles get their energy, by supply: a depot charger model
+    (cost: the energy its chargers drew at the hourly tariff, shared by kWh), public stations or
+    a swap plan (cost: the model's per-vehicle-year figure). kWh per year."""
+    drawn = {}  # (d, q, y) -> (kWh a year, CNY a year) of a charger model's charging
+    for (d, q, y, r, h) in m.CHARGER_HOURS:
+        kwh = inp.day_weight[r] * inp.hour_length_h[h] * _v(m.charge_kw[d, q, y, r, h])
+        old = drawn.get((d, q, y), (0.0, 0.0))
+        drawn[d, q, y] = (old[0] + kwh, old[1] + kwh * inp.price_cny_per_kwh[d, r, h])
+    per_vehicle = {PUBLIC: inp.public_cny_per_vehicle_year, SWAP: inp.swap_cny_per_vehicle_year}
+    rows = []
+    for t in m.SUPPLY_YEARS:
+        d, k, j, s, y = t
+        n = _count(m.supplied_count[t])
+        if n <= 0:
+            continue
+        kwh = n * inp.charge_kwh_per_vehicle_year[d, k, j]
+        if s in per_vehicle:
+            cost = n * per_vehicle[s][d, k, j]
+        else:
+            total_kwh, total_cny = drawn.get((d, s, y), (0.0, 0.0))
+            cost = total_cny * kwh / total_kwh if total_kwh > 0 else 0.0
+        rows.append({"depot": d, "year": y, "duty": k, "model": j, "supply": s, "vehicles": n,
+                     "kwh": kwh, "cost_cny": cost})
+    return _frame(rows, ["depot", "year", "duty", "model", "supply", "vehicles", "kwh", "cost_cny"],
+                  ["depot", "year", "duty", "model", "supply"])
 
 
 def _solar(m, inp):
@@ -140,7 +172,7 @@ def _energy(m, inp):
         pv_out = _v(m.pv_kw[d, y]) * inp.pv_kw_per_kwp[d, r, h] if key in m.PV_HOURS else 0.0
         row = {
             "depot": d, "year": y, "day": r, "weight_days": inp.day_weight[r],
-            "charge_kw": _v(m.charge_kw[key]) if key in m.EV_DEPOT_HOURS else 0.0,
+            "charge_kw": sum(_v(m.charge_kw[d, q, y, r, h]) for q in inp.chargers_at.get(d, ())),
             "building_kw": inp.building_load_kw[d, r, h],
             "grid_kw": _v(m.grid_import_kw[key]),
             "pv_output_kw": pv_out,
@@ -174,12 +206,13 @@ COST_CATEGORIES = {
     "capex_pv": ("pv_capex_cny", 1), "capex_storage": ("storage_capex_cny", 1),
     "capex_grid": ("grid_capex_cny", 1), "resale": ("vehicle_resale_cny", -1),
     "fuel": ("fuel_cny", 1), "maintenance": ("maintenance_cny", 1),
+    "public_charging": ("public_charging_cny", 1), "battery_swap": ("swap_cny", 1),
     "electricity_energy": ("energy_cny", 1), "electricity_demand": ("demand_charge_cny", 1),
     "export_revenue": ("export_revenue_cny", -1), "om_pv": ("pv_om_cny", 1),
     "om_storage": ("storage_om_cny", 1), "carbon": ("carbon_cost_cny", 1),
 }
 CAPEX = ("capex_vehicles", "capex_chargers", "capex_pv", "capex_storage", "capex_grid")
-OPEX = ("fuel", "maintenance", "electricity_energy", "electricity_demand", "export_revenue",
+OPEX = ("fuel", "maintenance", "public_charging", "battery_swap", "electricity_energy", "electricity_demand", "export_revenue",
         "om_pv", "om_storage", "carbon")
 
 
@@ -204,4 +237,6 @@ def _emissions(m, inp):
     for (d, y) in m.DEPOT_YEARS:
         rows.append({"year": y, "depot": d, "source": "fuel", "t": _v(m.fuel_emissions_depot_t[d, y])})
         rows.append({"year": y, "depot": d, "source": "grid", "t": _v(m.grid_emissions_depot_t[d, y])})
+        rows.append({"year": y, "depot": d, "source": "public and swap",
+                     "t": _v(m.away_emissions_depot_t[d, y])})
     return _frame(rows, ["year", "depot", "source", "t"], ["year", "depot", "source"])

@@ -64,7 +64,8 @@ TARGETS = (
     Target("charger power", "charge_energy", "charge_slack_kwh", "kWh/day",
            "charging energy short by {amount} on the worst day",
            lambda inp: _mean(inp.charge_kwh_per_vehicle_day.values()),
-           lambda inp: bool(inp.ev_depots), 1, where=lambda i: i[0], per_day=True),
+           lambda inp: bool(inp.depot_chargers), 2, where=lambda i: f"{i[0]} ({i[1]})",
+           per_day=True),
 )
 BY_CONSTRAINT = {t.constraint: t for t in TARGETS}
 

@@ -1,0 +1,123 @@
+"""How each electric vehicle gets its energy, for Inputs: the supplies a duty-model pair may use
+(depot charger models that fit its class, public stations, a battery-swap plan), how many of its
+vehicles one charger serves, and what public charging and swapping cost per vehicle-year.
+
+A charger serves its vehicles one at a time at min(charger kW, the vehicle's max_charge_kw) over
+the hours every vehicle is plugged in, and at most vehicles_per_charger of them a night: so one
+charger of model q serves n = min(V_q, floor(rate x hours / daily kWh)) vehicles of a pair, and a
+pair with n = 0 cannot use q (docs/formulation.md, charging).
+"""
+
+from __future__ import annotations
+
+import math
+
+from evfleet.case.schema import Case
+from evfleet.catalog.load import Catalog
+from evfleet.inputs.fleet import DAYS_PER_YEAR, PERCENT
+
+PUBLIC = "public"  # the supply of public stations (a depot charger's supply is its model name)
+SWAP = "swap"  # the supply of a battery-swap subscription
+PLUGGED_ALL = 1.0 - 1e-9  # a plugged-in share this close to 1: every vehicle is at the depot
+MINUTES_PER_HOUR = 60.0
+MONTHS_PER_YEAR = 12
+
+
+def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
+    """The supply fields of Inputs (see record.Inputs) from the resolved fleet, charger and
+    hourly fields `f`."""
+    duty_of = {(dp.id, duty.name): duty for dp in case.depots for duty in dp.duties}
+    electric_pairs = sorted(f["charge_kwh_per_vehicle_day"])
+    window = {d: plugged_hours(f, d) for d in f["ev_depots"]}
+    public = _public(case, catalog)
+    options, per_charger, rate, energy_year, public_cny, swap_cny = {}, {}, {}, {}, {}, {}
+    for (d, k, j) in electric_pairs:
+        duty, vehicle = duty_of[d, k], catalog.vehicles[j]
+        day_kwh = duty.daily_km * vehicle.kwh_per_100km / PERCENT  # on a working day
+        energy_year[d, k, j] = f["charge_kwh_per_vehicle_day"][d, k, j] * DAYS_PER_YEAR
+        found = []
+        for q, charger in catalog.chargers.items():
+            if charger.classes is not None and vehicle.vehicle_class not in charger.classes:
+                continue
+            kw = min(charger.power_kw, vehicle.max_charge_kw)
+            hours = 24.0 if charger.charges_any_hour else window[d]
+            n = min(int(charger.vehicles_per_charger), math.floor(kw * hours / day_kwh + 1e-9))
+            if n >= 1:
+                found.append(q)
+                per_charger[d, k, j, q] = n
+                rate[j, q] = kw
+        if case.public_charging.allowed and vehicle.vehicle_class in public["classes"]:
+            found.append(PUBLIC)
+            sessions = duty.days_per_year * math.ceil(
+                day_kwh / (vehicle.battery_kwh * catalog.policy.usable_battery_share) - 1e-9)
+            detour = sessions * public["detour_minutes"] / MINUTES_PER_HOUR * public["driver_cny_per_hour"]
+            public_cny[d, k, j] = detour + energy_year[d, k, j] * public_price(f, catalog, case, d)
+        if case.battery_swap and vehicle.swap is not None:
+            found.append(SWAP)
+            swap_cny[d, k, j] = (MONTHS_PER_YEAR * vehicle.swap.fee_cny_per_month
+                                 + energy_year[d, k, j] * vehicle.swap.energy_cny_per_kwh)
+        options[d, k, j] = tuple(found)
+    usable = {(d, q) for (d, k, j), found in options.items() for q in found
+              if q in catalog.chargers}
+    owned = {(d, q) for (d, q, y) in f["charger_existing"]}
+    return dict(supply_options=options, depot_chargers=tuple(sorted(usable | owned)), vehicles_per_charger_of=per_charger,
+                charge_rate_kw=rate, charge_kwh_per_vehicle_year=energy_year,
+                public_cny_per_vehicle_year=public_cny, swap_cny_per_vehicle_year=swap_cny,
+                public_max_share=case.public_charging.max_share_of_duty_energy,
+                plugged_hours_h=window,
+                charger_any_hour={q: m.charges_any_hour for q, m in catalog.chargers.items()},
+                charger_classes={q: tuple(m.classes) if m.classes else () for q, m in
+                                 catalog.chargers.items()})
+
+
+def unsupplied(f: dict) -> tuple[tuple[str, str, str, str], ...]:
+    """Electric pairs no supply can serve, with why, for excluded.csv (their vehicles are held
+    at zero by the formulation's supply_all row)."""
+    out = []
+    for (d, k, j), found in sorted(f["supply_options"].items()):
+        if not found and (d, k, j) in set(f["servable"]):
+            out.append((d, k, j, f"no depot charger can deliver its daily energy in the "
+                                  f"{f['plugged_hours_h'][d]:g} h all vehicles are plugged in, "
+                                  f"and no public station or swap plan serves it"))
+    return tuple(out)
+
+
+def plugged_hours(f: dict, d: str) -> float:
+    """Hours of the day every vehicle of depot d is plugged in (the least over the days) [h]."""
+    return min(sum(f["hour_length_h"][h] for h in f["hours"]
+                   if f["plugged_share"][d, r, h] >= PLUGGED_ALL) for r in f["days"])
+
+
+def public_price(f: dict, catalog: Catalog, case: Case, d: str) -> float:
+    """A kWh at a public station near depot d: the station's energy price (the city's override,
+    else the city's time-of-use tariff averaged over the hours the vehicles are away from the
+    depot, when they could charge in public) plus the service fee (the case's, else the city's,
+    else the policy's) [CNY/kWh]."""
+    city = catalog.cities[f["depot_city"][d]]
+    fee_cny_per_kwh = _first(case.public_charging.service_fee_cny_per_kwh,
+                             city.public_charging_service_fee_cny_per_kwh,
+                             catalog.policy.public_charging.service_fee_cny_per_kwh)
+    if city.public_charging_energy_cny_per_kwh is not None:
+        return city.public_charging_energy_cny_per_kwh + fee_cny_per_kwh
+    weight = {(r, h): f["day_weight"][r] * f["hour_length_h"][h] * (1 - f["plugged_share"][d, r, h])
+              for r in f["days"] for h in f["hours"]}
+    total = sum(weight.values())
+    if total <= 0:  # vehicles never away: the plain mean
+        weight = {(r, h): f["day_weight"][r] * f["hour_length_h"][h] for r in f["days"]
+                  for h in f["hours"]}
+        total = sum(weight.values())
+    energy = sum(w * f["price_cny_per_kwh"][d, r, h] for (r, h), w in weight.items()) / total
+    return energy + fee_cny_per_kwh
+
+
+def _public(case: Case, catalog: Catalog) -> dict:
+    """Public charging's detour figures: the case's, else the policy's (the price: public_price)."""
+    given, policy = case.public_charging, catalog.policy.public_charging
+    return {"classes": set(policy.classes),
+            "detour_minutes": _first(given.detour_minutes_per_session,
+                                     policy.detour_minutes_per_session),
+            "driver_cny_per_hour": _first(given.driver_cny_per_hour, policy.driver_cny_per_hour)}
+
+
+def _first(*values):
+    return next(v for v in values if v is not None)
