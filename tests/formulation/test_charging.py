@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import merge
+
 
 def test_chargers_are_ceil_of_evs_over_vehicles_per_charger(solve_tiny):
     # 5 electric vans, 2 per charger, power ample: ceil(5/2) = 3 chargers.
@@ -67,3 +69,94 @@ def test_chargers_per_electric_vehicle_are_reported_against_the_pilot_figure(sol
     assert comp.loc["pilot_chargers_per_ev", "achieved"] == pytest.approx(0.6)
     assert comp.loc["pilot_chargers_per_ev", "required"] == 1.0
     assert not bool(comp.loc["pilot_chargers_per_ev", "met"])
+
+
+# --- supplies: chargers that fit the class, public stations, battery swap ---------------------
+# A tricycle world next to TINY's vans: an electric tricycle `t` (500 CNY, 5 kWh/100 km, 10 kWh
+# pack, 1.5 kW intake, one-year life, no residual), a port `port` (1.5 kW, 30 CNY, tricycles only,
+# one tricycle a night). TINY's charger `c` is cheaper per vehicle (40 CNY for two) but fits vans.
+TRIKES = {
+    "vehicles": {"t": {"vehicle_class": "test-trike", "energy": "electricity", "price_cny": 500,
+                       "kwh_per_100km": 5, "battery_kwh": 10, "max_charge_kw": 1.5,
+                       "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0}},
+    "chargers": {"c": {"price_cny": 40, "classes": ["test-van"]},
+                 "port": {"power_kw": 1.5, "price_cny": 30, "life_years": 1,
+                          "vehicles_per_charger": 1, "classes": ["test-trike"]}},
+}
+FOUR_TRIKES = {"duties": [{"name": "trikes", "vehicle_class": "test-trike", "daily_km": 50,
+                           "days_per_year": 365, "vehicles": 4}]}
+TRIKE_POWER_CNY = 4 * 2.5 * 365 * 0.1  # 4 x 50 km x 5 kWh/100 km a day at 0.1 CNY/kWh
+
+
+def test_a_tricycle_depot_gets_ports_not_van_chargers(solve_tiny):
+    # 1.5 kW x 11 h covers a tricycle's 2.5 kWh, so each port serves one: 4 ports, 120 CNY. The
+    # van charger would serve two tricycles each (2 x 40 = 80 CNY) but does not fit them.
+    summary, tables = solve_tiny(TRIKES, depot=FOUR_TRIKES)
+    ch = tables["chargers"].groupby("charger")["installed"].sum().to_dict()
+    assert ch == {"port": 4}
+    assert summary.objective_npv_cny == pytest.approx(2000 + 120 + TRIKE_POWER_CNY, abs=1e-6)
+    charging = tables["charging"]
+    assert charging[["supply", "vehicles"]].values.tolist() == [["port", 4]]
+    assert charging["kwh"].sum() == pytest.approx(4 * 2.5 * 365)
+    # were the van charger to fit every class, two of them would do it for 80 CNY
+    open_c = merge(TRIKES, {"chargers": {"c": {"classes": ["test-van", "test-trike"]}}})
+    summary, tables = solve_tiny(open_c, depot=FOUR_TRIKES)
+    assert tables["chargers"].groupby("charger")["installed"].sum().to_dict() == {"c": 2}
+    assert summary.objective_npv_cny == pytest.approx(2000 + 80 + TRIKE_POWER_CNY, abs=1e-6)
+
+
+@pytest.mark.parametrize("fee_per_month, supply, npv", [
+    (5, "swap", 2000 + 4 * 12 * 5),  # 60 CNY a year beats a port and its power: 30 + 91.25
+    (20, "port", 2000 + 120 + TRIKE_POWER_CNY),  # 240 CNY a year does not
+])
+def test_tricycles_swap_when_the_fee_beats_ports_and_power(solve_tiny, fee_per_month, supply, npv):
+    swap = merge(TRIKES, {"vehicles": {"t": {"swap": {"fee_cny_per_month": fee_per_month}}}})
+    summary, tables = solve_tiny(swap, depot=FOUR_TRIKES)
+    assert tables["charging"]["supply"].tolist() == [supply]
+    assert summary.objective_npv_cny == pytest.approx(npv, abs=1e-6)
+    swapped = tables["costs"].set_index("category").loc["battery_swap", "cny"]
+    assert swapped == pytest.approx(4 * 12 * fee_per_month if supply == "swap" else 0.0)
+
+
+# Public stations for TINY's vans: the flat 0.1 CNY/kWh plus a 0.2 fee, a 6-minute detour at
+# 10 CNY/h once a working day (a 20 kWh day fits the 90 kWh usable pack): a van a year pays
+# 7,300 kWh x 0.3 + 365 x 0.1 h x 10 = 2,555 CNY. At the depot: 730 CNY of power and half a
+# 100 CNY charger. The depot has no connection (grid_kw 0): charging there needs an upgrade of
+# 40 kWh / 24 h = 1.67 kW at least, 10 CNY/kW plus a fixed cost, worth 29/30 of it at the end
+# (30-year book life, policy.yaml), so it costs a thirtieth.
+PUBLIC = {"public_charging": {"classes": ["test-van"], "service_fee_cny_per_kwh": 0.2,
+                              "detour_minutes_per_session": 6, "driver_cny_per_hour": 10}}
+
+
+def no_grid(fixed_cny):
+    return {"grid_kw": 0, "grid_upgrade": {"max_kw": 100, "cost_cny_per_kw": 10,
+                                           "fixed_cny": fixed_cny}}
+
+
+def test_a_depot_at_its_grid_limit_charges_in_public_when_the_upgrade_is_dear(solve_tiny):
+    # fixed cost 150,000: the upgrade's 5,000 a thirtieth, plus 5,560 for vans, one charger
+    # shared by both and power, beats neither public charging (4,000 + 2 x 2,555 = 9,110) nor, barely, two diesels
+    # (9,300): the vans charge in public.
+    summary, tables = solve_tiny(PUBLIC, depot=no_grid(150000))
+    assert tables["charging"][["supply", "vehicles"]].values.tolist() == [["public", 2]]
+    assert tables["chargers"].empty and tables["grid"]["added_kw"].sum() == 0
+    assert summary.objective_npv_cny == pytest.approx(4000 + 2 * 2555, abs=1e-6)
+    assert tables["costs"].set_index("category").loc["public_charging", "cny"] == pytest.approx(5110)
+
+
+def test_the_same_depot_builds_chargers_when_the_upgrade_is_cheap(solve_tiny):
+    # fixed cost 100: 4,000 + 100 + 1,460 + (100 + 10 x 40 / 24) / 30 = 5,563.89
+    summary, tables = solve_tiny(PUBLIC, depot=no_grid(100))
+    assert tables["charging"][["supply", "vehicles"]].values.tolist() == [["c", 2]]
+    assert tables["grid"]["added_kw"].sum() == pytest.approx(40 / 24, abs=1e-6)
+    assert summary.objective_npv_cny == pytest.approx(5560 + (100 + 10 * 40 / 24) / 30, abs=1e-6)
+
+
+def test_public_charging_within_its_share_of_the_duty(solve_tiny):
+    # at most half the vans' energy in public: one van on public, the other at the depot, pays
+    # the dear upgrade (4,000 + 2,555 + 730 + 100 + 5,000 and more); two diesels (9,300) are
+    # cheaper.
+    capped = merge(PUBLIC, {"public_charging": {"max_share_of_duty_energy": 0.5}})
+    summary, tables = solve_tiny(capped, depot=no_grid(150000))
+    assert set(tables["purchases"]["model"]) == {"d"}
+    assert summary.objective_npv_cny == pytest.approx(9300, abs=1e-6)

@@ -108,3 +108,14 @@ def test_storage_power_limits_charging_and_discharging(solve_tiny):
     e = tables["energy"]
     assert e["storage_charge_kw"].max() == pytest.approx(25.0, abs=1e-6)
     assert e.loc[e["hour"] == 12, "storage_discharge_kw"].tolist() == pytest.approx([25.0] * 4, abs=1e-6)
+
+
+def test_storage_is_bought_in_whole_modules(solve_tiny):
+    # As above with 30 kWh modules: 100 kWh are allowed, whole modules reach 90 (three); the
+    # 100 kWh that pay without modules show more storage pays, so all three are bought.
+    change = _tou(1.0)
+    change["storage"].update(capex_cny_per_kwh=1.0, module_kwh=30)
+    summary, tables = solve_tiny(change, depot={"building_load_kw": 10, "max_storage_kwh": 100})
+    assert tables["storage"]["added_kwh"].tolist() == pytest.approx([90.0], abs=1e-6)
+    capex = tables["costs"].set_index("category").loc["capex_storage", "cny"]
+    assert capex == pytest.approx(90.0, abs=1e-6)

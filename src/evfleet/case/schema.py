@@ -53,6 +53,7 @@ class PublicChargingChoice(Strict):
     detour_minutes_per_session: NonNegative | None = None
     driver_cny_per_hour: NonNegative | None = None
     max_share_of_duty_energy: Share = 1.0  # of a duty's charging energy, in public at most
+    classes: list[str] | None = Field(default=None, min_length=1)  # None: the policy's classes
 
 
 class Duty(Strict):

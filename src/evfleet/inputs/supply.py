@@ -113,7 +113,7 @@ def public_price(f: dict, catalog: Catalog, case: Case, d: str) -> float:
 def _public(case: Case, catalog: Catalog) -> dict:
     """Public charging's detour figures: the case's, else the policy's (the price: public_price)."""
     given, policy = case.public_charging, catalog.policy.public_charging
-    return {"classes": set(policy.classes),
+    return {"classes": set(given.classes if given.classes is not None else policy.classes),
             "detour_minutes": _first(given.detour_minutes_per_session,
                                      policy.detour_minutes_per_session),
             "driver_cny_per_hour": _first(given.driver_cny_per_hour, policy.driver_cny_per_hour)}
