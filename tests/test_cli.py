@@ -191,7 +191,7 @@ def test_solve_writes_every_output_and_refuses_other_cases_folder(tmp_path):
     result = run("solve", path, "--out", out)
     assert result.exit_code == 0, result.output
     expected = {"summary.json", "fleet.csv", "purchases.csv", "retirements.csv", "chargers.csv",
-                "solar.csv", "storage.csv", "grid.csv", "energy.csv", "costs.csv", "emissions.csv",
+                "charging.csv", "solar.csv", "storage.csv", "grid.csv", "energy.csv", "costs.csv", "emissions.csv",
                 "compliance.csv", "excluded.csv", "plan.xlsx"}
     assert expected <= {p.name for p in out.iterdir()}
     summary = json.loads((out / "summary.json").read_text())
@@ -200,7 +200,8 @@ def test_solve_writes_every_output_and_refuses_other_cases_folder(tmp_path):
         assert key in summary
     assert set(summary["per_year"]["2025"]) == {"capex_cny", "opex_cny", "emissions_t", "ev_count",
                                                 "ice_count", "ev_share", "chargers", "pv_kw",
-                                                "storage_kwh"}
+                                                "storage_kwh", "depot_charged_kwh", "public_kwh",
+                                                "swap_kwh"}
     other = write_case(tmp_path, merge(TINY, {"name": "other"}), "other.yaml")
     refused = run("solve", other, "--out", out)
     assert refused.exit_code == 2 and "holds a run of case 'tiny'" in refused.output

@@ -13,7 +13,7 @@ def test_per_year_figures_of_an_electric_plan(solve_tiny):
     assert summary.per_year["2025"] == pytest.approx({
         "capex_cny": 4100.0, "opex_cny": 1460.0, "emissions_t": 14600 * 0.5 / 1000,
         "ev_count": 2, "ice_count": 0, "ev_share": 1.0, "chargers": 1, "pv_kw": 0.0,
-        "storage_kwh": 0.0})
+        "storage_kwh": 0.0, "depot_charged_kwh": 14600.0, "public_kwh": 0.0, "swap_kwh": 0.0})
 
 
 def test_per_year_figures_of_a_diesel_plan(solve_tiny):
@@ -21,7 +21,7 @@ def test_per_year_figures_of_a_diesel_plan(solve_tiny):
     assert summary.per_year["2025"] == pytest.approx({
         "capex_cny": 2000.0, "opex_cny": 7300.0, "emissions_t": 2 * DIESEL_T_PER_VAN,
         "ev_count": 0, "ice_count": 2, "ev_share": 0.0, "chargers": 0, "pv_kw": 0.0,
-        "storage_kwh": 0.0})
+        "storage_kwh": 0.0, "depot_charged_kwh": 0.0, "public_kwh": 0.0, "swap_kwh": 0.0})
 
 
 def test_pv_and_storage_in_service_are_reported(solve_tiny):

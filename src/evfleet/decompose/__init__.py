@@ -61,7 +61,7 @@ from evfleet.solver.highs import SolveOptions, Status
 log = logging.getLogger(__name__)
 
 SEPARABLE_SUMS = ("capex_cny", "opex_cny", "emissions_t", "ev_count", "ice_count", "chargers",
-                  "pv_kw", "storage_kwh")
+                  "pv_kw", "storage_kwh", "depot_charged_kwh", "public_kwh", "swap_kwh")
 PRICE_ROUNDS = 60  # column-generation rounds at most (each: one LP per depot)
 REPAIR_ROUNDS = 8  # step 3 at most this many times
 USAGE_TOLERANCE = 1e-7  # of a row's scale: a plan within its share up to this fits

@@ -17,8 +17,8 @@ from evfleet.results.record import Summary
 
 SUMMARY = "summary.json"
 CASE = "case.yaml"
-PLAN_TABLES = ("fleet", "purchases", "retirements", "chargers", "solar", "storage", "grid",
-               "energy", "costs", "emissions", "compliance", "excluded")
+PLAN_TABLES = ("fleet", "purchases", "retirements", "chargers", "charging", "solar", "storage",
+               "grid", "energy", "costs", "emissions", "compliance", "excluded")
 
 
 def _problem(path: Path, message: str) -> InputError:

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from evfleet.inputs import Inputs
+from evfleet.inputs.supply import PUBLIC, SWAP
 from evfleet.results.extract import CAPEX, OPEX
 from evfleet.results.record import Summary
 
@@ -15,8 +16,9 @@ TOLERANCE = 1e-6  # relative slack allowed when checking a cap met (solver feasi
 
 def per_year(tables: dict[str, pd.DataFrame], inp: Inputs) -> dict[str, dict]:
     """{year: {capex_cny, opex_cny, emissions_t, ev_count, ice_count, ev_share, chargers, pv_kw,
-    storage_kwh}} with counts and sizes in service that year."""
-    costs, fleet = tables["costs"], tables["fleet"]
+    storage_kwh, depot_charged_kwh, public_kwh, swap_kwh}} with counts and sizes in service that
+    year; the last three are the year's charging energy by supply (charging.csv)."""
+    costs, fleet, charging = tables["costs"], tables["fleet"], tables["charging"]
     out = {}
     for y in inp.years:
         c = costs[costs["year"] == y].set_index("category")["cny"]
@@ -34,8 +36,17 @@ def per_year(tables: dict[str, pd.DataFrame], inp: Inputs) -> dict[str, dict]:
             "pv_kw": float(tables["solar"].loc[tables["solar"]["year"] == y, "pv_kw"].sum()),
             "storage_kwh": float(tables["storage"].loc[tables["storage"]["year"] == y,
                                                        "storage_kwh"].sum()),
+            **supply_kwh(charging[charging["year"] == y]),
         }
     return out
+
+
+def supply_kwh(charging: pd.DataFrame) -> dict[str, float]:
+    """One year's charging energy by supply: depot chargers, public stations, swap [kWh]."""
+    by = charging.groupby("supply")["kwh"].sum()
+    public, swap = float(by.get(PUBLIC, 0.0)), float(by.get(SWAP, 0.0))
+    return {"depot_charged_kwh": float(by.sum()) - public - swap, "public_kwh": public,
+            "swap_kwh": swap}
 
 
 def compliance(tables: dict[str, pd.DataFrame], inp: Inputs) -> pd.DataFrame:

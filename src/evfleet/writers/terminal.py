@@ -13,6 +13,21 @@ def _m(cny: float | None) -> str:
     return "-" if cny is None else f"{cny / 1e6:,.2f} M"
 
 
+def _supply_lines(tables: dict[str, pd.DataFrame], year: str) -> list[str]:
+    """The last year's chargers by model and electric vehicles by supply (charging.csv)."""
+    lines = []
+    ch = tables["chargers"]
+    ch = ch[ch["year"] == int(year)].groupby("charger")["installed"].sum()
+    if ch.sum():
+        lines.append(f"chargers {year}: " + ", ".join(f"{n} {q}" for q, n in ch.items() if n))
+    sup = tables["charging"]
+    sup = sup[sup["year"] == int(year)].groupby("supply")["vehicles"].sum()
+    if len(sup):
+        lines.append(f"charging {year}: " + ", ".join(
+            f"{n} EVs {'on ' + s if s not in ('public', 'swap') else s}" for s, n in sup.items()))
+    return lines
+
+
 def plan_text(summary: Summary, tables: dict[str, pd.DataFrame], out: Path) -> str:
     """Status, NPV against the like-for-like plan, a line per year and the compliance misses."""
     gap, base = summary.mip_gap, summary.baseline_npv_cny
@@ -34,6 +49,7 @@ def plan_text(summary: Summary, tables: dict[str, pd.DataFrame], out: Path) -> s
         for year, group in by.groupby("year"):
             items = ", ".join(f"{n} {m}" for m, n in zip(group["model"], group["count"]))
             lines.append(f"buy {year}: {items}")
+    lines += _supply_lines(tables, max(summary.per_year))
     missed = tables["compliance"][~tables["compliance"]["met"]]
     for _, row in missed.iterrows():
         lines.append(f"not met {row['year']}: {row['rule']} required {row['required']:g}, "

@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 
 from evfleet.results.record import Summary
 
-SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "solar", "storage",
+SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "charging", "solar",
+               "storage",
                "grid", "costs", "emissions", "excluded", "energy")
 
 SHEET_ROWS = 1_048_576  # the most rows an Excel sheet holds, its header row included
@@ -35,7 +36,8 @@ SUFFIXES = (("_cny_per_kwh", "CNY/kWh", "0.000"), ("_cny", "CNY", "#,##0"),
 # bare column names and what they count or measure
 BARE = {"count": ("vehicles", "0"), "installed": ("chargers", "0"), "added": ("chargers", "0"),
         "t": ("t CO2", "#,##0.0"), "year": (None, "0"), "bought": (None, "0"), "hour": ("h", "0"),
-        "cny": ("CNY", "#,##0"), "required": (None, "General"), "achieved": (None, "General")}
+        "cny": ("CNY", "#,##0"), "required": (None, "General"), "achieved": (None, "General"),
+        "vehicles": ("vehicles", "0"), "kwh": ("kWh a year", "#,##0")}
 
 
 def header_and_format(column: str) -> tuple[str, str]:
