@@ -50,7 +50,8 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
             found.append(PUBLIC)
             sessions = duty.days_per_year * math.ceil(
                 day_kwh / (vehicle.battery_kwh * catalog.policy.usable_battery_share) - 1e-9)
-            detour = sessions * public["detour_minutes"] / MINUTES_PER_HOUR * public["driver_cny_per_hour"]
+            detour = (sessions * public["detour_minutes"] / MINUTES_PER_HOUR
+                      * public["driver_cny_per_hour"])
             public_cny[d, k, j] = detour + energy_year[d, k, j] * public_price(f, catalog, case, d)
         if case.battery_swap and vehicle.swap is not None:
             found.append(SWAP)
@@ -60,7 +61,8 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
     usable = {(d, q) for (d, k, j), found in options.items() for q in found
               if q in catalog.chargers}
     owned = {(d, q) for (d, q, y) in f["charger_existing"]}
-    return dict(supply_options=options, depot_chargers=tuple(sorted(usable | owned)), vehicles_per_charger_of=per_charger,
+    return dict(supply_options=options, depot_chargers=tuple(sorted(usable | owned)),
+                vehicles_per_charger_of=per_charger,
                 charge_rate_kw=rate, charge_kwh_per_vehicle_year=energy_year,
                 public_cny_per_vehicle_year=public_cny, swap_cny_per_vehicle_year=swap_cny,
                 public_max_share=case.public_charging.max_share_of_duty_energy,

@@ -212,7 +212,8 @@ COST_CATEGORIES = {
     "om_storage": ("storage_om_cny", 1), "carbon": ("carbon_cost_cny", 1),
 }
 CAPEX = ("capex_vehicles", "capex_chargers", "capex_pv", "capex_storage", "capex_grid")
-OPEX = ("fuel", "maintenance", "public_charging", "battery_swap", "electricity_energy", "electricity_demand", "export_revenue",
+OPEX = ("fuel", "maintenance", "public_charging", "battery_swap", "electricity_energy",
+        "electricity_demand", "export_revenue",
         "om_pv", "om_storage", "carbon")
 
 
