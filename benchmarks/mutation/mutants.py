@@ -25,22 +25,26 @@ class Mutant:
 
 
 FORMULATION_RULES = {
-    "charging": ["chargers_enough_rule", "charger_kw_def_rule", "ev_intake_kw_def_rule",
-                 "charge_energy_rule", "charger_power_rule", "vehicle_intake_rule"],
-    "fleet": ["cohort_start_rule", "bought_serve_rule", "cohort_shrinks_rule", "need_met_rule"],
+    "charging": ["supply_all_rule", "chargers_enough_rule", "charger_kw_def_rule",
+                 "intake_kw_def_rule", "charge_energy_rule", "charger_power_rule",
+                 "vehicle_intake_rule", "public_share_rule"],
+    "fleet": ["cohort_start_rule", "bought_serve_rule", "cohort_shrinks_rule", "need_met_rule",
+              "held_rule"],
     "grid": ["site_balance_rule", "upgraded_kw_def_rule", "upgrade_needs_build_rule",
              "grid_limit_rule", "peak_def_rule", "two_part_rule_rule", "billed_peak_rule"],
-    "policy": ["budget_rule", "carbon_cap_rule", "ev_share_rule"],
+    "policy": ["budget_rule", "carbon_cap_rule", "ev_share_rule", "ev_share_electric_only_rule"],
     "solar_storage": ["pv_kw_def_rule", "roof_limit_rule", "pv_needs_first_rule",
                       "pv_available_rule", "storage_kwh_def_rule", "storage_limit_rule",
                       "storage_balance_rule", "storage_energy_limit_rule",
-                      "storage_charge_limit_rule", "storage_discharge_limit_rule"],
+                      "storage_charge_limit_rule", "storage_discharge_limit_rule",
+                      "storage_in_modules_rule"],
 }
 TABLE_COLUMNS = {
     "_fleet": ["count", "energy"],
     "_purchases": ["count", "capex_cny"],
     "_retirements": ["count", "value_cny", "reason"],
-    "_chargers": ["installed", "added"],
+    "_chargers": ["installed", "added", "classes"],
+    "_charging": ["vehicles", "kwh", "cost_cny", "supply"],
     "_solar": ["pv_kw", "added_kw"],
     "_storage": ["storage_kwh", "added_kwh"],
     "_grid": ["connection_kw", "added_kw", "peak_kw", "demand_charged"],
@@ -51,7 +55,7 @@ TABLE_COLUMNS = {
     "_emissions": ["t"],
 }
 PER_YEAR = ["capex_cny", "opex_cny", "emissions_t", "ev_count", "ice_count", "ev_share",
-            "chargers", "pv_kw", "storage_kwh"]
+            "chargers", "pv_kw", "storage_kwh", "depot_charged_kwh", "public_kwh", "swap_kwh"]
 COMPLIANCE = ["required", "achieved", "met"]
 # inputs/ field -> how it is changed (a function of the resolved fields dict)
 FIELDS: dict[str, Callable[[dict], None]] = {
@@ -76,6 +80,21 @@ FIELDS: dict[str, Callable[[dict], None]] = {
     "policy:pilot_ev_share": lambda f: f.update(pilot_ev_share=f["pilot_ev_share"] / 2),
     "policy:pilot_chargers_per_ev": lambda f: f.update(
         pilot_chargers_per_ev=f["pilot_chargers_per_ev"] / 2),
+    "supply:vehicles_per_charger_of": lambda f: f.update(
+        vehicles_per_charger_of={k: v * 2 for k, v in f["vehicles_per_charger_of"].items()}),
+    "supply:charge_rate_kw": lambda f: f.update(
+        charge_rate_kw={k: v * 1.5 for k, v in f["charge_rate_kw"].items()}),
+    "supply:public_cny_per_vehicle_year": lambda f: f.update(public_cny_per_vehicle_year={
+        k: v * 1.5 + 1 for k, v in f["public_cny_per_vehicle_year"].items()}),
+    "supply:swap_cny_per_vehicle_year": lambda f: f.update(swap_cny_per_vehicle_year={
+        k: v * 1.5 + 1 for k, v in f["swap_cny_per_vehicle_year"].items()}),
+    "supply:supply_options": lambda f: f.update(supply_options={
+        k: v[:-1] if len(v) > 1 else v for k, v in f["supply_options"].items()}),
+    "supply:plugged_hours_h": lambda f: f.update(
+        plugged_hours_h={d: 24.0 for d in f["plugged_hours_h"]}),
+    "fleet:sale_from_year": lambda f: f.update(sale_from_year={}),
+    "fleet:ev_sale_max_count": lambda f: f.update(
+        ev_sale_max_count={y: 0 for y in f["ev_sale_max_count"]}),
 }
 # solver/diagnosis.py TARGETS: a target's constraint misnamed (the infeasible subset no longer
 # points at it) or its place in the message lost
@@ -135,7 +154,8 @@ def apply(m: Mutant, monkeypatch) -> None:
 
     if m.kind == "field":  # the resolver's call of the concern's function, its result changed
         concern = m.target.split(":")[0]
-        fn_name = {"grid": "grid_fields", "policy": "_policy_fields"}[concern]
+        fn_name = {"grid": "grid_fields", "policy": "_policy_fields", "supply": "supply_fields",
+                   "fleet": "fleet_fields"}[concern]
         module = importlib.import_module("evfleet.inputs.resolver")
         original = getattr(module, fn_name)
 

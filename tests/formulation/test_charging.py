@@ -160,3 +160,17 @@ def test_public_charging_within_its_share_of_the_duty(solve_tiny):
     summary, tables = solve_tiny(capped, depot=no_grid(150000))
     assert set(tables["purchases"]["model"]) == {"d"}
     assert summary.objective_npv_cny == pytest.approx(9300, abs=1e-6)
+
+
+def test_the_vehicles_intake_limits_charging_in_the_valley(solve_tiny):
+    # Vans that take 2 kW: one a charger (2 x 11 h = 22 kWh a night covers 20, not 40), so two
+    # chargers. Valley 0.05 CNY/kWh 00-08: every van plugged in 00-07, 60 % at 07-08
+    # (PLUGGED_SHARE), so at most (7 + 0.6) h x 2 x 2 kW = 30.4 kWh of the 40 there, 9.6 kWh at
+    # 0.1: 365 x (30.4 x 0.05 + 9.6 x 0.1) = 905.2 CNY a year.
+    valley = {"cities": {"shenzhen": {"tariff": {
+        "prices_cny_per_kwh": {"flat": 0.1, "valley": 0.05},
+        "schedule": [{"period": "valley", "hours": [[0, 8]]}]}}},
+        "vehicles": {"e": {"max_charge_kw": 2}}}
+    summary, tables = solve_tiny(valley)
+    assert tables["chargers"]["installed"].sum() == 2
+    assert summary.objective_npv_cny == pytest.approx(4000 + 200 + 905.2, abs=1e-6)
