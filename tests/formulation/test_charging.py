@@ -174,3 +174,20 @@ def test_the_vehicles_intake_limits_charging_in_the_valley(solve_tiny):
     summary, tables = solve_tiny(valley)
     assert tables["chargers"]["installed"].sum() == 2
     assert summary.objective_npv_cny == pytest.approx(4000 + 200 + 905.2, abs=1e-6)
+
+
+def test_a_swap_cabinet_charges_its_packs_while_the_tricycles_are_out(solve_tiny):
+    # A depot-owned swap cabinet (charges_any_hour): 10 kW, 100 CNY, four tricycles. A midday
+    # valley at 0.01 CNY/kWh (10-15 h) finds the tricycles out (10 % plugged in) but their packs
+    # in the cabinet: 5 h x 4 packs x 1.5 kW = 30 kWh >= the 10 kWh a day, all at 0.01:
+    # 2,000 + 100 + 3,650 kWh x 0.01 = 2,136.5. Four ports (120 CNY) could take 3 kWh a day in
+    # the valley at most, the rest at 0.1: 120 + 365 x (0.03 + 0.7) = 386.5 more than the tricycles.
+    cabinet = merge(TRIKES, {
+        "cities": {"shenzhen": {"tariff": {"prices_cny_per_kwh": {"flat": 0.1, "valley": 0.01},
+                                           "schedule": [{"period": "valley", "hours": [[10, 15]]}]}}},
+        "chargers": {"cab": {"power_kw": 10, "price_cny": 100, "life_years": 1,
+                             "vehicles_per_charger": 4, "classes": ["test-trike"],
+                             "charges_any_hour": True}}})
+    summary, tables = solve_tiny(cabinet, depot=FOUR_TRIKES)
+    assert tables["charging"][["supply", "vehicles"]].values.tolist() == [["cab", 4]]
+    assert summary.objective_npv_cny == pytest.approx(2136.5, abs=1e-6)
