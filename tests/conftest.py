@@ -45,6 +45,21 @@ TINY = {
 }
 
 
+# A tricycle world (merged into TINY) next to TINY's vans: an electric tricycle `t` (500 CNY, 5 kWh/100 km, 10 kWh
+# pack, 1.5 kW intake, one-year life, no residual), a port `port` (1.5 kW, 30 CNY, tricycles only,
+# one tricycle a night). TINY's charger `c` is cheaper per vehicle (40 CNY for two) but fits vans.
+TRIKES = {
+    "vehicles": {"t": {"vehicle_class": "test-trike", "energy": "electricity", "price_cny": 500,
+                       "kwh_per_100km": 5, "battery_kwh": 10, "max_charge_kw": 1.5,
+                       "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0}},
+    "chargers": {"c": {"price_cny": 40, "classes": ["test-van"]},
+                 "port": {"power_kw": 1.5, "price_cny": 30, "life_years": 1,
+                          "vehicles_per_charger": 1, "classes": ["test-trike"]}},
+}
+FOUR_TRIKES = {"duties": [{"name": "trikes", "vehicle_class": "test-trike", "daily_km": 50,
+                           "days_per_year": 365, "vehicles": 4}]}
+
+
 def merge(base: dict, change: dict) -> dict:
     """Deep merge: mappings merge key by key; anything else replaces."""
     out = copy.deepcopy(base)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import merge
+from conftest import FOUR_TRIKES, TRIKES, merge
 
 
 def test_chargers_are_ceil_of_evs_over_vehicles_per_charger(solve_tiny):
@@ -72,19 +72,6 @@ def test_chargers_per_electric_vehicle_are_reported_against_the_pilot_figure(sol
 
 
 # --- supplies: chargers that fit the class, public stations, battery swap ---------------------
-# A tricycle world next to TINY's vans: an electric tricycle `t` (500 CNY, 5 kWh/100 km, 10 kWh
-# pack, 1.5 kW intake, one-year life, no residual), a port `port` (1.5 kW, 30 CNY, tricycles only,
-# one tricycle a night). TINY's charger `c` is cheaper per vehicle (40 CNY for two) but fits vans.
-TRIKES = {
-    "vehicles": {"t": {"vehicle_class": "test-trike", "energy": "electricity", "price_cny": 500,
-                       "kwh_per_100km": 5, "battery_kwh": 10, "max_charge_kw": 1.5,
-                       "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0}},
-    "chargers": {"c": {"price_cny": 40, "classes": ["test-van"]},
-                 "port": {"power_kw": 1.5, "price_cny": 30, "life_years": 1,
-                          "vehicles_per_charger": 1, "classes": ["test-trike"]}},
-}
-FOUR_TRIKES = {"duties": [{"name": "trikes", "vehicle_class": "test-trike", "daily_km": 50,
-                           "days_per_year": 365, "vehicles": 4}]}
 TRIKE_POWER_CNY = 4 * 2.5 * 365 * 0.1  # 4 x 50 km x 5 kWh/100 km a day at 0.1 CNY/kWh
 
 

@@ -78,3 +78,14 @@ def test_bad_paths_say_what_is_there(path, message):
     with pytest.raises(PathError, match=message.replace("(", r"\(").replace(")", r"\)")
                        .replace(".", r"\.")):
         get_value(CASE, CATALOG, path, YEARS)
+
+
+def test_a_case_field_left_out_reads_and_sets_from_its_schema_default():
+    # public_charging is not in CASE: its defaults (allowed, cap 1.0, fee from the city or policy)
+    assert get_value(CASE, CATALOG, "public_charging.max_share_of_duty_energy", YEARS) == 1.0
+    assert get_value(CASE, CATALOG, "public_charging.service_fee_cny_per_kwh", YEARS) is None
+    out = set_value(CASE, CATALOG, "public_charging.service_fee_cny_per_kwh", 0.5, YEARS)
+    assert out["public_charging"]["service_fee_cny_per_kwh"] == 0.5
+    assert out["public_charging"]["allowed"] is True
+    assert "public_charging" not in CASE
+    assert get_value(CASE, CATALOG, "min_years_before_sale", YEARS) == 0

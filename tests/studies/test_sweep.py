@@ -12,13 +12,14 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from evfleet.cli import main
 from evfleet.solver.highs import SolveOptions
 from evfleet.studies.sweep import SweepOptions, sweep
-from conftest import TINY, merge, write_case
+from conftest import FOUR_TRIKES, TINY, TRIKES, merge, write_case
 
 CHEAP_DIESEL = merge(TINY, {"cities": {"shenzhen": {"diesel_cny_per_l": 0.2}}})
 EXACT = SweepOptions(solve=SolveOptions(mip_gap=0.0, threads=1))
@@ -204,3 +205,19 @@ def test_a_folder_holding_another_study_is_not_taken(case, tmp_path):
     result = runner.invoke(main, ["sweep", str(case), str(two), "-o", out, "--workers", "1"])
     assert result.exit_code == 2
     assert "holds the study 'one.yaml' of case 'tiny'" in result.output
+
+
+def test_a_sweep_moves_the_swap_fee_by_path(tmp_path):
+    """The tricycle world of tests/formulation/test_charging.py: at 5 CNY a month the four
+    tricycles swap (2,000 + 4 x 60 = 2,240); at 20 they charge on ports (2,000 + 120 + 365)."""
+    data = merge(TINY, merge(TRIKES, {"vehicles": {"t": {"swap": {"fee_cny_per_month": 5}}}}))
+    data["depots"][0] = merge(data["depots"][0], FOUR_TRIKES)
+    case = write_case(tmp_path, data, "trikes.yaml")
+    study = tmp_path / "study.yaml"
+    study.write_text("design: oat\nparameters:\n  vehicles.t.swap.fee_cny_per_month: {values: [20]}\n")
+    result = CliRunner().invoke(main, ["sweep", str(case), str(study), "--out", str(tmp_path / "sw")])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(tmp_path / "sw" / "results.csv").set_index("variant")
+    assert rows.loc["base", "objective_npv_cny"] == pytest.approx(2240, abs=1e-6)
+    assert rows.loc["vehicles.t.swap.fee_cny_per_month=20", "objective_npv_cny"] == pytest.approx(
+        2485, abs=1e-6)

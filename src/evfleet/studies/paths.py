@@ -9,6 +9,8 @@
   planning year (spec §1's interpolation), so that setting 2030 changes 2030 alone.
 - `cities`, `vehicles`, `chargers`, `solar` and `storage` are the case's catalog overrides: a value
   not overridden in the case is read from the catalog, and setting one adds an override.
+- A case field the file leaves out (`public_charging.service_fee_cny_per_kwh`) has the case
+  schema's default, and setting it adds it to the case.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from evfleet.case.schema import Case
 from evfleet.yearly import by_year
 
 CATALOG_SECTIONS = {"cities": True, "vehicles": True, "chargers": True,  # keyed by record name
@@ -61,8 +64,21 @@ def _catalog_record(catalog: Mapping, section: str, name: str | None) -> dict:
     return dict(records[name])
 
 
+def _with_defaults(data: Mapping, parts: list[str]) -> Mapping:
+    """The case data with the schema's default of the field a path starts at, if left out."""
+    field = Case.model_fields.get(parts[0])
+    if parts[0] in data or field is None or parts[0] in CATALOG_SECTIONS or field.is_required():
+        return data
+    default = field.get_default(call_default_factory=True)
+    if hasattr(default, "model_dump"):
+        default = default.model_dump()
+    return {**data, parts[0]: copy.deepcopy(default)}
+
+
 def get_value(data: Mapping, catalog: Mapping, path: str, years: list[int]) -> Any:
-    """The value `path` names: in the case, else (catalog sections) in the catalog."""
+    """The value `path` names: in the case, else (catalog sections) in the catalog, else the
+    case schema's default."""
+    data = _with_defaults(data, split(path))
     node: Any = _with_catalog(data, catalog, split(path), years)
     for depth, part in enumerate(split(path)):
         node = _step(node, part, ".".join(split(path)[:depth]) or "the case", years)
@@ -110,7 +126,7 @@ def _with_catalog(data: Mapping, catalog: Mapping, parts: list[str], years: list
 def set_value(data: Mapping, catalog: Mapping, path: str, value: Any, years: list[int]) -> dict:
     """A copy of the case data with `path` set to `value` (see the module doc for the rules)."""
     parts = split(path)
-    out = copy.deepcopy(dict(data))
+    out = copy.deepcopy(dict(_with_defaults(data, parts)))
     section = parts[0]
     if section in CATALOG_SECTIONS:
         keyed = CATALOG_SECTIONS[section]
