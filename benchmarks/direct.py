@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from evfleet.inputs import Inputs
+from evfleet.inputs.supply import PUBLIC, SWAP
 
 INF = highspy.kHighsInf
 
@@ -224,6 +225,12 @@ def _fleet(mx: Matrix, ledger: Ledger, inp: Inputs) -> Fleet:
         rows += [row, row]
         cols += [count[t], count[(*t[:4], t[4] - 1)]]
         vals += [1.0, -1.0]
+    # held: the vehicles sold at the start of y (retire_count) <= 0 while too young to sell
+    held = [t for t in cys if t[4] < inp.sale_from_year.get(t[:4], t[4])]
+    for row, t in zip(mx.rows("held", held, -INF, [_retire_constant(inp, t) * -1.0 for t in held]),
+                      held):
+        for col, val in _retire_terms(inp, t, buy, count):
+            rows.append(row), cols.append(col), vals.append(val)
     # need_met: sum n >= N
     duty_years = sorted(inp.need_count)
     for row, key in zip(mx.rows("need_met", duty_years, [inp.need_count[t] for t in duty_years], INF),
@@ -269,76 +276,141 @@ def _fleet(mx: Matrix, ledger: Ledger, inp: Inputs) -> Fleet:
     return Fleet(buy, count)
 
 
+def _retire_constant(inp: Inputs, t) -> float:
+    """The constant of retire_count[t]: vehicles owned at start when y is the cohort's first."""
+    return float(inp.initial_count.get(t[:4], 0)) if t[4] == inp.first_year[t[:4]] else 0.0
+
+
+def _retire_terms(inp: Inputs, t, buy: dict, count: dict) -> list[tuple[int, float]]:
+    """The linear terms of retire_count[t] = before - n[t] (formulation/fleet.py)."""
+    terms = [(count[t], -1.0)]
+    if t[4] == inp.first_year[t[:4]]:
+        if t[:4] in buy:
+            terms.append((buy[t[:4]], 1.0))
+    else:
+        terms.append((count[(*t[:4], t[4] - 1)], 1.0))
+    return terms
+
+
 def _in_service(life: int, inp: Inputs) -> np.ndarray:
     """alive[y, c] = 1 when an addition in year c is in service in year y."""
     ys = np.array(inp.years)
     return ((ys[None, :] <= ys[:, None]) & (ys[:, None] < ys[None, :] + life)).astype(float)
 
 
-def _charging(mx: Matrix, ledger: Ledger, inp: Inputs, fleet: Fleet) -> Hourly:
-    evd, years, qs = inp.ev_depots, inp.years, inp.charger_models
-    Y, R = len(years), len(inp.days)
-    added = mx.cols("chargers_added", [(d, q, y) for d in evd for q in qs for y in years],
-                    0.0, INF, True).reshape(len(evd), len(qs), Y)
-    dy = [(d, y) for d in evd for y in years]
-    charger_kw = mx.cols("charger_kw", dy, 0.0, INF).reshape(len(evd), Y)
-    intake_kw = mx.cols("ev_intake_kw", dy, 0.0, INF).reshape(len(evd), Y)
-    charge = _hourly(mx, "charge_kw", evd, inp)
+@dataclass
+class Charging:
+    """Charging columns: hourly blocks per (depot, charger model), and the supply counts."""
 
-    existing = np.array([[[inp.charger_existing.get((d, q, y), 0) for y in years] for q in qs]
-                         for d in evd], dtype=float).reshape(len(evd), len(qs), Y)
-    power = np.array([inp.charger_power_kw[q] for q in qs])
-    per = np.array([inp.vehicles_per_charger[q] for q in qs])
-    # charger_kw_def: P - sum_q P_q sum_alive x = sum_q P_q existing
-    rows = mx.rows("charger_kw_def", dy, (existing * power[None, :, None]).sum(1).ravel(),
-                   (existing * power[None, :, None]).sum(1).ravel()).reshape(len(evd), Y)
-    mx.terms(rows, charger_kw, 1.0)
-    enough = mx.rows("chargers_enough", dy, -INF,
-                     (existing * per[None, :, None]).sum(1).ravel()).reshape(len(evd), Y)
-    for qi, q in enumerate(qs):
-        alive = _in_service(inp.charger_life[q], inp)  # (y, c)
-        yy, cc = np.nonzero(alive)
-        mx.terms(rows[:, yy], added[:, qi, cc], -power[qi])
-        mx.terms(enough[:, yy], added[:, qi, cc], -per[qi])
-    # ev_intake_kw_def, chargers_enough (fleet side), charge_energy (fleet side)
-    intake_rows = mx.rows("ev_intake_kw_def", dy, 0.0, 0.0).reshape(len(evd), Y)
-    mx.terms(intake_rows, intake_kw, 1.0)
-    energy = mx.rows("charge_energy", [(d, y, r) for d in evd for y in years for r in inp.days],
-                     0.0, 0.0).reshape(len(evd), Y, R)
+    hourly: dict  # (d, q) -> positions of shape (Y, R, H)
+    supplied: dict  # (d, k, j, s, y) -> column
+
+
+def _charging(mx: Matrix, ledger: Ledger, inp: Inputs, fleet: Fleet) -> Charging:
+    years, R, H = inp.years, len(inp.days), len(inp.hours)
+    Y = len(years)
+    keys = [(d, k, j, s, y) for (d, k, j, y) in inp.ev_pair_years for s in inp.supply_options[d, k, j]]
+    supplied = dict(zip(keys, mx.cols("supplied_count", keys, 0.0, INF, True)))
+    # supply_all: sum_s a - sum_c n = 0
+    pair_years = list(inp.ev_pair_years)
     rows, cols, vals = [], [], []
-    for di, d in enumerate(evd):
-        for yi, y in enumerate(years):
-            for t in inp.ev_cohort_years_by_depot.get((d, y), ()):
-                col = fleet.count[t]
-                rows += [intake_rows[di, yi], enough[di, yi]]
-                cols += [col, col]
-                vals += [-inp.max_charge_kw[t[2]], 1.0]
-                e = inp.charge_kwh_per_vehicle_day[t[:3]]
-                rows.extend(energy[di, yi])
-                cols.extend([col] * R)
-                vals.extend([-e] * R)
+    for row, (d, k, j, y) in zip(mx.rows("supply_all", pair_years, 0.0, 0.0), pair_years):
+        for s in inp.supply_options[d, k, j]:
+            rows.append(row), cols.append(supplied[d, k, j, s, y]), vals.append(1.0)
+        for t in inp.cohort_years_by_duty[d, k, y]:
+            if t[2] == j:
+                rows.append(row), cols.append(fleet.count[t]), vals.append(-1.0)
     mx.terms(rows, cols, vals)
-    mx.terms(energy[..., None], charge.pos, np.broadcast_to(_lengths(inp), charge.pos.shape))
-    # charger_power: p - P <= 0 ; vehicle_intake: p - share x I <= 0
-    hours = _grid(evd, inp)
-    cp = mx.rows("charger_power", hours, -INF, 0.0).reshape(charge.pos.shape)
-    mx.terms(cp, charge.pos, 1.0)
-    mx.terms(cp, charger_kw[:, :, None, None], -1.0)
-    vi = mx.rows("vehicle_intake", hours, -INF, 0.0).reshape(charge.pos.shape)
-    mx.terms(vi, charge.pos, 1.0)
-    share = np.broadcast_to(_drh(inp.plugged_share, evd, inp), charge.pos.shape)
-    mx.terms(vi, np.broadcast_to(intake_kw[:, :, None, None], vi.shape), -np.maximum(share, 0.0))
 
-    for di in range(len(evd)):
-        for qi, q in enumerate(qs):
-            for yi, y in enumerate(years):
-                ledger.capex(y, added[di, qi, yi], inp.charger_price_cny[q, y])
-                share_left = inp.charger_terminal_share[q, y]
-                if share_left > 0:
-                    ledger.terminal(added[di, qi, yi], share_left * inp.charger_price_cny[q, y])
+    adds = [(d, q, y) for (d, q) in inp.depot_chargers for y in years]
+    added = dict(zip(adds, mx.cols("chargers_added", adds, 0.0, INF, True)))
+    charger_kw = dict(zip(adds, mx.cols("charger_kw", adds, 0.0, INF)))
+    intake_kw = dict(zip(adds, mx.cols("intake_kw", adds, 0.0, INF)))
+    hours = [(d, q, y, r, h) for (d, q) in inp.depot_chargers for y in years for r in inp.days
+             for h in inp.hours]
+    pos = mx.cols("charge_kw", hours, 0.0, INF).reshape(len(inp.depot_chargers), Y, R, H)
+    hourly = {dq: pos[i] for i, dq in enumerate(inp.depot_chargers)}
+    existing = {t: inp.charger_existing.get(t, 0) for t in adds}
+    kw_rows = dict(zip(adds, mx.rows("charger_kw_def", adds,
+                                     [inp.charger_power_kw[q] * existing[d, q, y] for d, q, y in adds],
+                                     [inp.charger_power_kw[q] * existing[d, q, y] for d, q, y in adds])))
+    intake_rows = dict(zip(adds, mx.rows("intake_kw_def", adds, 0.0, 0.0)))
+    with_pairs = [t for t in adds if inp.pairs_on_charger.get(t)]
+    enough = dict(zip(with_pairs, mx.rows("chargers_enough", with_pairs, -INF,
+                                          [existing[t] for t in with_pairs])))
+    days = [(d, q, y, r) for (d, q, y) in adds for r in inp.days]
+    energy = dict(zip(adds, mx.rows("charge_energy", days, 0.0, 0.0).reshape(len(adds), R)))
+    rows, cols, vals = [], [], []
+    for t in adds:
+        d, q, y = t
+        rows += [kw_rows[t], intake_rows[t]]
+        cols += [charger_kw[t], intake_kw[t]]
+        vals += [1.0, 1.0]
+        for c in years:
+            if c <= y < c + inp.charger_life[q]:
+                rows.append(kw_rows[t]), cols.append(added[d, q, c])
+                vals.append(-inp.charger_power_kw[q])
+                if t in enough:
+                    rows.append(enough[t]), cols.append(added[d, q, c]), vals.append(-1.0)
+        for (k, j) in inp.pairs_on_charger.get(t, ()):
+            col = supplied[d, k, j, q, y]
+            rows += [intake_rows[t], enough[t]]
+            cols += [col, col]
+            vals += [-inp.charge_rate_kw[j, q], 1.0 / inp.vehicles_per_charger_of[d, k, j, q]]
+            rows.extend(energy[t])
+            cols.extend([col] * R)
+            vals.extend([-inp.charge_kwh_per_vehicle_day[d, k, j]] * R)
+    mx.terms(rows, cols, vals)
+    length = _lengths(inp)
+    for i, (d, q) in enumerate(inp.depot_chargers):
+        block = hourly[d, q]  # (Y, R, H)
+        e_rows = np.array([energy[d, q, y] for y in years])  # (Y, R)
+        mx.terms(e_rows[..., None], block, np.broadcast_to(length, block.shape))
+        keys_dq = [(d, q, y, r, h) for y in years for r in inp.days for h in inp.hours]
+        if inp.vehicles_per_charger[q] > 1:
+            cp = mx.rows("charger_power", keys_dq, -INF, 0.0).reshape(block.shape)
+            mx.terms(cp, block, 1.0)
+            kw = np.array([charger_kw[d, q, y] for y in years])[:, None, None]
+            mx.terms(cp, np.broadcast_to(kw, block.shape), -1.0)
+        vi = mx.rows("vehicle_intake", keys_dq, -INF, 0.0).reshape(block.shape)
+        mx.terms(vi, block, 1.0)
+        share = (np.ones(block.shape) if inp.charger_any_hour[q] else
+                 np.broadcast_to(_drh(inp.plugged_share, [d], inp)[0], block.shape))
+        ik = np.array([intake_kw[d, q, y] for y in years])[:, None, None]
+        mx.terms(vi, np.broadcast_to(ik, block.shape), -np.maximum(share, 0.0))
+
+    for (d, q, y), col in added.items():
+        ledger.capex(y, col, inp.charger_price_cny[q, y])
+        share_left = inp.charger_terminal_share[q, y]
+        if share_left > 0:
+            ledger.terminal(col, share_left * inp.charger_price_cny[q, y])
     mx.offset -= (inp.charger_existing_terminal_cny * inp.discount_factor[inp.end_year + 1]
                   / inp.objective_scale_cny)
-    return charge
+    _away(mx, ledger, inp, fleet, supplied)
+    return Charging(hourly, supplied)
+
+
+def _away(mx: Matrix, ledger: Ledger, inp: Inputs, fleet: Fleet, supplied: dict) -> None:
+    """Public charging and swap: cost and CO2 per vehicle-year; public_share rows."""
+    cost = {PUBLIC: inp.public_cny_per_vehicle_year, SWAP: inp.swap_cny_per_vehicle_year}
+    for (d, k, j, s, y), col in supplied.items():
+        if s in cost:
+            ledger.cost(y, col, cost[s][d, k, j])
+            ledger.emissions(y, col, inp.grid_tco2_per_kwh[d, y] * inp.charge_kwh_per_vehicle_year[d, k, j])
+    if inp.public_max_share >= 1:
+        return
+    capped = sorted({(d, k, y) for (d, k, j, s, y) in supplied if s == PUBLIC})
+    rows, cols, vals = [], [], []
+    for row, (d, k, y) in zip(mx.rows("public_share", capped, -INF, 0.0), capped):
+        for t in inp.cohort_years_by_duty[d, k, y]:
+            if t[:3] in inp.supply_options:
+                rows.append(row), cols.append(fleet.count[t])
+                vals.append(-inp.public_max_share * inp.charge_kwh_per_vehicle_day[t[:3]])
+        for j in sorted({t[2] for t in inp.cohort_years_by_duty[d, k, y]}):
+            if (d, k, j, PUBLIC, y) in supplied:
+                rows.append(row), cols.append(supplied[d, k, j, PUBLIC, y])
+                vals.append(inp.charge_kwh_per_vehicle_day[d, k, j])
+    mx.terms(rows, cols, vals)
 
 
 def _left(life: int, inp: Inputs) -> np.ndarray:
@@ -400,6 +472,13 @@ def _storage(mx: Matrix, ledger: Ledger, inp: Inputs) -> Storage:
     dy = [(d, y) for d in sd for y in years]
     smax = np.array([inp.storage_max_kwh[d] for d in sd])
     added = mx.cols("storage_added_kwh", dy, 0.0, np.repeat(smax, Y)).reshape(len(sd), Y)
+    if inp.storage_module_kwh:  # storage_in_modules: added - M N = 0
+        module = inp.storage_module_kwh
+        n_max = np.repeat([inp.storage_max_kwh[d] // module for d in sd], Y)
+        modules = mx.cols("storage_modules_added", dy, 0.0, n_max, True).reshape(len(sd), Y)
+        in_modules = mx.rows("storage_in_modules", dy, 0.0, 0.0).reshape(len(sd), Y)
+        mx.terms(in_modules, added, 1.0)
+        mx.terms(in_modules, modules, -module)
     kwh = mx.cols("storage_kwh", dy, 0.0, INF).reshape(len(sd), Y)
     rows = mx.rows("storage_kwh_def", dy, 0.0, 0.0).reshape(len(sd), Y)
     mx.terms(rows, kwh, 1.0)
@@ -434,7 +513,7 @@ def _storage(mx: Matrix, ledger: Ledger, inp: Inputs) -> Storage:
     return Storage(ch, dis)
 
 
-def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Hourly, pv_used: Hourly,
+def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Charging, pv_used: Hourly,
                 pv_export: Hourly, storage: Storage) -> None:
     depots, years = inp.depots, inp.years
     Y = len(years)
@@ -445,9 +524,10 @@ def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Hourly, pv_used
                   np.broadcast_to(_drh(inp.building_load_kw, depots, inp), shape).ravel()
                   ).reshape(shape)
     mx.terms(bal, g.pos, 1.0)
-    for block, sign in ((pv_used, 1.0), (storage.discharge, 1.0), (storage.charge, -1.0),
-                        (charge, -1.0)):
+    for block, sign in ((pv_used, 1.0), (storage.discharge, 1.0), (storage.charge, -1.0)):
         mx.terms(bal[[g.row_of[d] for d in block.depots]], block.pos, sign)
+    for (d, q), block in charge.hourly.items():
+        mx.terms(bal[g.row_of[d]], block, -1.0)
 
     ud = inp.upgrade_depots
     span = np.array([inp.upgrade_max_kw[d] - inp.grid_kw[d] for d in ud])
@@ -515,15 +595,36 @@ def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Hourly, pv_used
 
 
 def _ev_share(mx: Matrix, inp: Inputs, fleet: Fleet) -> None:
+    """ev_share: B - s T - (1 - s) A + (1 - s) Abar z >= 0; ev_share_electric_only:
+    T - B + Ibar z <= Ibar (formulation/policy.py)."""
     if inp.min_ev_share is None:
         return
+    s = inp.min_ev_share
     years = list(inp.years)
-    rows = dict(zip(years, mx.rows("ev_share", years, 0.0, INF)))
     electric = {j for j, e in inp.vehicle_energy.items() if e == "electricity"}
+    sold_constant = defaultdict(float)
+    for t in inp.cohort_years:
+        if t[2] in electric:
+            sold_constant[t[4]] += _retire_constant(inp, t)
+    rows = dict(zip(years, mx.rows("ev_share", years, [(1 - s) * sold_constant[y] for y in years],
+                                   INF)))
+    only = dict(zip(years, mx.rows("ev_share_electric_only", years, -INF,
+                                   [inp.ice_buy_max_count[y] for y in years])))
+    z = dict(zip(years, mx.cols("electric_only", years, 0.0, 1.0, True)))
     r, c, v = [], [], []
     for t, col in fleet.buy.items():
-        r.append(rows[t[3]]), c.append(col)
-        v.append((1.0 if t[2] in electric else 0.0) - inp.min_ev_share)
+        is_ev = t[2] in electric
+        r += [rows[t[3]], only[t[3]]]
+        c += [col, col]
+        v += [(1.0 if is_ev else 0.0) - s, 0.0 if is_ev else 1.0]
+    for t in inp.cohort_years:
+        if t[2] in electric:
+            for col, val in _retire_terms(inp, t, fleet.buy, fleet.count):
+                r.append(rows[t[4]]), c.append(col), v.append(-(1 - s) * val)
+    for y in years:
+        r += [rows[y], only[y]]
+        c += [z[y], z[y]]
+        v += [(1 - s) * inp.ev_sale_max_count[y], inp.ice_buy_max_count[y]]
     mx.terms(r, c, v)
 
 
