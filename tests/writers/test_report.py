@@ -23,6 +23,10 @@ def test_report_is_self_contained(tmp_path):
     assert len(sources) == 5 and all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r"https?://|<script|<link|@import|url\(", page)
     assert "Plan for tiny" in page and "Year by year" in page
+    # the supply mix: 2 vans a year on the one charger model, 2 x 7,300 kWh at 0.1 CNY
+    assert "How the electric vehicles charge" in page
+    assert re.search(r"<td>2025</td>\s*<td>c</td>\s*<td>2</td>\s*<td>14,600.00</td>\s*"
+                     r"<td>1,460.00</td>", page)
 
 
 def test_report_on_a_folder_without_plan(tmp_path):

@@ -19,7 +19,8 @@ import pandas as pd  # noqa: E402
 from evfleet.results.folder import read_run  # noqa: E402
 
 COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
-REPORTED = ("fleet", "costs", "emissions", "compliance", "energy", "purchases")
+REPORTED = ("fleet", "costs", "emissions", "compliance", "energy", "purchases", "charging",
+            "chargers")
 
 
 def _rule(tables, rule: str) -> pd.Series:
@@ -38,10 +39,13 @@ def chart_fleet(tables, ax) -> None:
     ax.legend()
 
 
+SOURCE_COLOURS = {"fuel": "#b08d57", "grid": "#7f8c8d", "public and swap": "#5d9c59"}
+
+
 def chart_emissions(tables, ax) -> None:
     em = tables["emissions"].groupby(["year", "source"])["t"].sum().unstack(fill_value=0)
     ax.stackplot(em.index, *[em[c] for c in em.columns], labels=list(em.columns),
-                 colors=["#b08d57", "#7f8c8d"][:len(em.columns)], alpha=0.8)
+                 colors=[SOURCE_COLOURS.get(c, "#cccccc") for c in em.columns], alpha=0.8)
     cap = _rule(tables, "carbon_cap_t")
     if len(cap):
         ax.plot(cap.index, cap.values, color="#c0392b", lw=2, label="carbon cap")
@@ -129,6 +133,11 @@ def write_report(folder: Path) -> list[Path]:
     comp = tables["compliance"]
     missed = comp[~comp["met"].astype(bool)]
     buys = tables["purchases"].groupby(["year", "model"])["count"].sum().reset_index()
+    supply = tables["charging"].groupby(["year", "supply"], as_index=False)[
+        ["vehicles", "kwh", "cost_cny"]].sum()
+    chargers = tables["chargers"]
+    chargers = chargers[chargers["year"] == chargers["year"].max()].groupby(
+        ["charger", "classes"], as_index=False)[["installed"]].sum() if len(chargers) else chargers
     base = summary.baseline_npv_cny
     head = [("status", summary.status.value),
             ("net present cost", f"{summary.objective_npv_cny / 1e6:,.2f} M CNY"),
@@ -152,6 +161,12 @@ border-bottom:1px solid #ddd}}img{{max-width:100%}}figure{{margin:1em 0}}</style
 {_table_html(missed) if len(missed) else "<p>Every rule is met in every year.</p>"}
 <h2>Purchases</h2>
 {_table_html(buys)}
+<h2>How the electric vehicles charge</h2>
+<p>Vehicles, kWh a year and cost by supply: a depot charger model (the energy its chargers drew
+at the tariff), public stations (energy, service fee, detours) or a battery-swap plan.</p>
+{_table_html(supply)}
+<p>Chargers in service in the last year, and the vehicle classes each fits:</p>
+{_table_html(chargers)}
 </body></html>
 """
     out = folder / "report.html"
