@@ -37,7 +37,7 @@ SUFFIXES = (("_cny_per_kwh", "CNY/kWh", "0.000"), ("_cny", "CNY", "#,##0"),
 BARE = {"count": ("vehicles", "0"), "installed": ("chargers", "0"), "added": ("chargers", "0"),
         "t": ("t CO2", "#,##0.0"), "year": (None, "0"), "bought": (None, "0"), "hour": ("h", "0"),
         "cny": ("CNY", "#,##0"), "required": (None, "General"), "achieved": (None, "General"),
-        "vehicles": ("vehicles", "0"), "kwh": ("kWh a year", "#,##0")}
+        "vehicles": (None, "0"), "kwh": ("kWh a year", "#,##0")}
 
 
 def header_and_format(column: str) -> tuple[str, str]:
