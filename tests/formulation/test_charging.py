@@ -178,3 +178,17 @@ def test_a_swap_cabinet_charges_its_packs_while_the_tricycles_are_out(solve_tiny
     summary, tables = solve_tiny(cabinet, depot=FOUR_TRIKES)
     assert tables["charging"][["supply", "vehicles"]].values.tolist() == [["cab", 4]]
     assert summary.objective_npv_cny == pytest.approx(2136.5, abs=1e-6)
+
+
+def test_a_shared_chargers_power_limits_charging_in_the_valley(solve_tiny):
+    # One 4 kW charger at 200 CNY serves both vans (4 x 11 h = 44 >= 2 x 20 kWh). Valley
+    # 0.05 CNY/kWh 00-08: the vans could take 2 x 50 kW, the charger gives 4 kW: 8 h x 4 kW =
+    # 32 kWh there, 8 kWh at 0.1: 365 x (32 x 0.05 + 8 x 0.1) = 876 CNY a year. A second
+    # charger would put all 40 kWh in the valley (730 CNY) for 200 CNY more: not worth it.
+    valley = {"cities": {"shenzhen": {"tariff": {
+        "prices_cny_per_kwh": {"flat": 0.1, "valley": 0.05},
+        "schedule": [{"period": "valley", "hours": [[0, 8]]}]}}},
+        "chargers": {"c": {"power_kw": 4, "price_cny": 200}}}
+    summary, tables = solve_tiny(valley)
+    assert tables["chargers"]["installed"].sum() == 1
+    assert summary.objective_npv_cny == pytest.approx(4000 + 200 + 876, abs=1e-6)
