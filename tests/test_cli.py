@@ -89,6 +89,14 @@ def test_duplicate_depot_and_duty_ids(tmp_path):
     assert "depots[1].id: duplicate depot id 'dep'" in out
 
 
+def test_misspelt_vehicle_classes_of_chargers_and_public_charging(tmp_path):
+    data = merge(TINY, {"chargers": {"c": {"classes": ["test-vna"]}},
+                        "public_charging": {"classes": ["test-van", "lorry"]}})
+    out = _validate_problem(tmp_path, data)
+    assert "chargers.c.classes[0]: unknown vehicle class 'test-vna' (did you mean 'test-van'?)" in out
+    assert "public_charging.classes[1]: unknown vehicle class 'lorry'" in out
+
+
 def test_unknown_charger_model_and_duty_class(tmp_path):
     data = merge(TINY, {})
     data["depots"][0]["chargers"] = [{"model": "ac-7kv", "count": 1, "installed": 2024}]

@@ -31,6 +31,7 @@ def _case_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputPro
     problems = []
     if case.city not in catalog.cities:
         problems.append(doc.problem(("city",), _unknown_city(case.city, catalog)))
+    problems += _class_problems(case, catalog, doc)
     for key in ("budget_cny", "carbon_cap_t"):  # year maps name years inside the horizon
         value = getattr(case, key)
         if isinstance(value, dict):
@@ -39,6 +40,18 @@ def _case_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputPro
                     problems.append(doc.problem((key, y), f"expected a year in {case.start_year}-"
                                                 f"{case.end_year}, got {y}"))
     return problems
+
+
+def _class_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputProblem]:
+    """Vehicle classes a case names for chargers and public charging exist in the catalog (a
+    misspelt class would leave a charger that fits nothing)."""
+    known = {v.vehicle_class for v in catalog.vehicles.values()}
+    named = [(("chargers", q, "classes", n), c) for q, over in case.chargers.items()
+             for n, c in enumerate((over or {}).get("classes") or [])]
+    named += [(("public_charging", "classes", n), c)
+              for n, c in enumerate(case.public_charging.classes or [])]
+    return [doc.problem(loc, unknown("vehicle class", c, known)) for loc, c in named
+            if c not in known]
 
 
 def _depot_problems(case: Case, catalog: Catalog, doc: Document, i: int) -> list[InputProblem]:
