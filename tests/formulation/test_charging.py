@@ -192,3 +192,16 @@ def test_a_shared_chargers_power_limits_charging_in_the_valley(solve_tiny):
     summary, tables = solve_tiny(valley)
     assert tables["chargers"]["installed"].sum() == 1
     assert summary.objective_npv_cny == pytest.approx(4000 + 200 + 876, abs=1e-6)
+
+
+@pytest.mark.parametrize("wallbox_cny, chargers", [
+    (30, {"w": 2}),  # 2 kW x 11 h = 22 kWh: one van a wallbox, 2 x 30 = 60 < one fast charger 100
+    (60, {"c": 1}),  # 2 x 60 = 120 > 100: the 100 kW charger serves both vans
+])
+def test_wallboxes_by_energy_or_a_fast_charger_where_cheaper(solve_tiny, wallbox_cny, chargers):
+    wallbox = {"chargers": {"w": {"power_kw": 2, "price_cny": wallbox_cny, "life_years": 1,
+                                  "vehicles_per_charger": 2}}}
+    summary, tables = solve_tiny(wallbox)
+    assert tables["chargers"].groupby("charger")["installed"].sum().to_dict() == chargers
+    capex = tables["costs"].set_index("category").loc["capex_chargers", "cny"]
+    assert capex == pytest.approx(min(2 * wallbox_cny, 100))
