@@ -359,7 +359,8 @@ def _charging(mx: Matrix, ledger: Ledger, inp: Inputs, fleet: Fleet) -> Charging
             vals += [-inp.charge_rate_kw[j, q], 1.0 / inp.vehicles_per_charger_of[d, k, j, q]]
             rows.extend(energy[t])
             cols.extend([col] * R)
-            vals.extend([-inp.charge_kwh_per_vehicle_day[d, k, j]] * R)
+            vals.extend([-inp.charge_kwh_per_vehicle_day[d, k, j] * inp.day_energy_factor[d, j, r]
+                         for r in inp.days])
     mx.terms(rows, cols, vals)
     length = _lengths(inp)
     for i, (d, q) in enumerate(inp.depot_chargers):
@@ -405,11 +406,11 @@ def _away(mx: Matrix, ledger: Ledger, inp: Inputs, fleet: Fleet, supplied: dict)
         for t in inp.cohort_years_by_duty[d, k, y]:
             if t[:3] in inp.supply_options:
                 rows.append(row), cols.append(fleet.count[t])
-                vals.append(-inp.public_max_share * inp.charge_kwh_per_vehicle_day[t[:3]])
+                vals.append(-inp.public_max_share * inp.charge_kwh_per_vehicle_year[t[:3]])
         for j in sorted({t[2] for t in inp.cohort_years_by_duty[d, k, y]}):
             if (d, k, j, PUBLIC, y) in supplied:
                 rows.append(row), cols.append(supplied[d, k, j, PUBLIC, y])
-                vals.append(inp.charge_kwh_per_vehicle_day[d, k, j])
+                vals.append(inp.charge_kwh_per_vehicle_year[d, k, j])
     mx.terms(rows, cols, vals)
 
 

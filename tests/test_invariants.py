@@ -74,16 +74,22 @@ def test_energy_balance_closes_every_hour(example):
 
 
 def test_charging_meets_fleet_need(example):
+    """Each day the depot delivers what its vehicles on depot chargers need that day (their
+    kWh at 20 °C x the day's temperature factor); public and swapped vehicles charge elsewhere."""
     inp, _, t = example
-    fleet = t["fleet"]
+    charging = t["charging"]
+    at_depot = charging[charging["supply"].isin(inp.charger_models)]
     need = defaultdict(float)
-    for row in fleet.itertuples():
-        key = (row.depot, row.duty, row.model)
-        if key in inp.charge_kwh_per_vehicle_day:
-            need[row.depot, row.year] += row.count * inp.charge_kwh_per_vehicle_day[key]
+    for row in at_depot.itertuples():
+        for r in inp.days:
+            need[row.depot, row.year, r] += (row.vehicles * inp.day_energy_factor[row.depot, row.model, r]
+                                             * inp.charge_kwh_per_vehicle_day[row.depot, row.duty, row.model])
+    electric = t["fleet"].query("energy == 'electricity'").groupby(["depot", "year"])["count"].sum()
+    supplied = charging.groupby(["depot", "year"])["vehicles"].sum()
+    assert supplied.reindex(electric.index, fill_value=0).tolist() == electric.tolist()
     daily = t["energy"].groupby(["depot", "year", "day"], observed=True)["charge_kw"].sum()
     for (d, y, r), kwh in daily.items():
-        assert kwh == pytest.approx(need[d, y], abs=1e-4)
+        assert kwh == pytest.approx(need[d, y, r], abs=1e-4)
 
 
 def test_emissions_table_matches_fuel_and_grid(example):

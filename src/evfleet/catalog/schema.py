@@ -46,6 +46,7 @@ class VehicleModel(Strict):
     subsidy_cny: Yearly = 0.0
     min_years_before_sale: int = Field(default=0, ge=0, le=40)  # e.g. a lease or subsidy term
     swap: SwapPlan | None = None  # electric models that can rent swappable packs
+    temperature_curve: str | None = None  # a policy.temperature_curves name (None: no effect)
     sources: Sources = {}
 
     @model_validator(mode="after")
@@ -158,9 +159,28 @@ class City(Strict):
     tariff: Tariff
     diesel_kgco2_per_l: NonNegative | None = None  # None: the national value in policy.yaml
     gasoline_kgco2_per_l: NonNegative | None = None
+    jan_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
+    jul_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
     public_charging_service_fee_cny_per_kwh: NonNegative | None = None  # None: policy's
     public_charging_energy_cny_per_kwh: NonNegative | None = None  # None: tariff, hours away
     sources: Sources = {}
+
+
+class TemperatureCurve(Strict):
+    """An electric vehicle's energy use and usable battery by ambient temperature, relative to
+    20 °C: points (°C, consumption factor, capacity factor), linear between them, flat beyond."""
+
+    points: list[Annotated[list[float], Field(min_length=3, max_length=3)]] = Field(min_length=2)
+    sources: Sources = {}
+
+    @model_validator(mode="after")
+    def _increasing(self) -> "TemperatureCurve":
+        temps = [p[0] for p in self.points]
+        if any(b <= a for a, b in zip(temps, temps[1:])):
+            raise ValueError("expected points in increasing order of temperature")
+        if any(p[1] <= 0 or p[2] <= 0 for p in self.points):
+            raise ValueError("expected factors > 0")
+        return self
 
 
 class Policy(Strict):
@@ -176,4 +196,6 @@ class Policy(Strict):
     diesel_kgco2_per_l: NonNegative
     gasoline_kgco2_per_l: NonNegative
     public_charging: PublicCharging
+    operating_above_mean_c: float  # daytime driving is this much warmer than the month's mean
+    temperature_curves: dict[str, TemperatureCurve]
     sources: Sources = {}

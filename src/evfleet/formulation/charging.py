@@ -140,14 +140,14 @@ def intake_kw_def_rule(m, d, q, y):
 def charge_energy_rule(m, d, q, y, r):
     r"""Each representative day, a charger model's chargers deliver what its vehicles need.
 
-    .. math:: \sum_h L_h\, p_{dqyrh} + s^{ch}_{dqyr} = \sum_{k,j} e_{dkj}\, a_{dkjqy}
+    .. math:: \sum_h L_h\, p_{dqyrh} + s^{ch}_{dqyr} = \sum_{k,j} e_{dkj}\, f_{djr}\, a_{dkjqy}
 
-    L_h: hours in the block starting at h; e = daily_km x kWh/100 km / 100 x days_per_year / 365.
-    Units: kWh per day.
+    L_h: hours in the block starting at h; e = daily_km x kWh/100 km / 100 x days_per_year / 365;
+    f: the day's energy per km relative to 20 °C (inputs/climate.py). Units: kWh per day.
     """
     inp = m.inp
-    need = pyo.quicksum(inp.charge_kwh_per_vehicle_day[d, k, j] * m.supplied_count[d, k, j, q, y]
-                        for (k, j) in _on_charger(m, d, q, y))
+    need = pyo.quicksum(inp.charge_kwh_per_vehicle_day[d, k, j] * inp.day_energy_factor[d, j, r]
+                        * m.supplied_count[d, k, j, q, y] for (k, j) in _on_charger(m, d, q, y))
     slack = m.charge_slack_kwh[d, q, y, r] if "charge_slack_kwh" in inp.slack_groups else 0
     return (pyo.quicksum(inp.hour_length_h[h] * m.charge_kw[d, q, y, r, h] for h in m.HOURS)
             + slack == need)
@@ -182,17 +182,18 @@ def vehicle_intake_rule(m, d, q, y, r, h):
 def public_share_rule(m, d, k, y):
     r"""A duty charges at most its allowed share of its energy at public stations.
 
-    .. math:: \sum_j e_{dkj}\, a_{dkj,pub,y} \le \phi \sum_j e_{dkj} \sum_c n_{dkjcy}
+    .. math:: \sum_j E_{dkj}\, a_{dkj,pub,y} \le \phi \sum_j E_{dkj} \sum_c n_{dkjcy}
 
-    phi: public_charging.max_share_of_duty_energy. Units: kWh per day.
+    E: a vehicle's charging energy over the year; phi: public_charging.max_share_of_duty_energy.
+    Units: kWh per year.
     """
     inp = m.inp
+    year_kwh = inp.charge_kwh_per_vehicle_year
     electric = [t for t in inp.cohort_years_by_duty[d, k, y] if t[:3] in inp.supply_options]
-    public = pyo.quicksum(inp.charge_kwh_per_vehicle_day[d, k, j] * m.supplied_count[d, k, j, PUBLIC, y]
+    public = pyo.quicksum(year_kwh[d, k, j] * m.supplied_count[d, k, j, PUBLIC, y]
                           for j in sorted({t[2] for t in electric})
                           if PUBLIC in inp.supply_options[d, k, j])
-    fleet = pyo.quicksum(inp.charge_kwh_per_vehicle_day[t[:3]] * m.vehicles_count[t]
-                         for t in electric)
+    fleet = pyo.quicksum(year_kwh[t[:3]] * m.vehicles_count[t] for t in electric)
     return public <= inp.public_max_share * fleet
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from evfleet.case.schema import Case
 from evfleet.catalog.load import Catalog
 from evfleet.catalog.schema import City, Policy, VehicleModel
+from evfleet.inputs.climate import shortest_range
 from evfleet.inputs.record import DK, DKJ, DKJC
 from evfleet.yearly import by_year
 
@@ -147,6 +148,13 @@ def _duties(case: Case, catalog: Catalog) -> tuple[list[DK], dict, list[DKJ], li
                     excluded.append((*dk, j, f"range {range_km(v, usable):.0f} km "
                                      f"< daily_km {duty.daily_km:g} km"))
                     continue
+                if v.energy == "electricity":
+                    city = catalog.cities[dp.city or case.city]
+                    cold_km, month = shortest_range(v, catalog.policy, city, range_km(v, usable))
+                    if cold_km < duty.daily_km:
+                        excluded.append((*dk, j, f"range {cold_km:.0f} km in {month} < daily_km "
+                                         f"{duty.daily_km:g} km"))
+                        continue
                 servable.append((*dk, j))
     return duties, duty_of, servable, excluded
 

@@ -56,7 +56,7 @@ class Inputs:
     exit_value_cny: dict[DKJC, float]  # market value of one vehicle leaving at exit_year
     run_cost_cny: dict[tuple[str, str, str, int], dict[str, float]]  # (d,k,j,y) -> fuel, maintenance
     fuel_tco2_per_vehicle: dict[tuple[str, str, str, int], float]  # (d, k, j, y) combustion only
-    charge_kwh_per_vehicle_day: dict[DKJ, float]  # electric (d, k, j): per representative day
+    charge_kwh_per_vehicle_day: dict[DKJ, float]  # electric (d, k, j): a mean day at 20 °C
     max_charge_kw: dict[str, float]  # electric j
     past_life_resale_cny: float  # owned vehicles already past their life at start_year
     past_life: tuple[tuple[str, str, str, int, int], ...]  # (d, k, j, bought, count)
@@ -81,7 +81,8 @@ class Inputs:
     depot_chargers: tuple[tuple[str, str], ...]  # (d, q): a pair at d can use q, or d owns some
     vehicles_per_charger_of: dict[tuple[str, str, str, str], int]  # (d, k, j, q): one charger serves
     charge_rate_kw: dict[tuple[str, str], float]  # (j, q): min(charger kW, vehicle's intake)
-    charge_kwh_per_vehicle_year: dict[DKJ, float]
+    day_energy_factor: dict[tuple[str, str, str], float]  # (d, j, r): energy per km vs 20 °C
+    charge_kwh_per_vehicle_year: dict[DKJ, float]  # sum over days of weight x e x factor
     public_cny_per_vehicle_year: dict[DKJ, float]  # energy at the station's price + detours
     swap_cny_per_vehicle_year: dict[DKJ, float]  # subscription + energy not included
     public_max_share: float  # of a duty's charging energy, in public at most

@@ -14,7 +14,8 @@ import math
 
 from evfleet.case.schema import Case
 from evfleet.catalog.load import Catalog
-from evfleet.inputs.fleet import DAYS_PER_YEAR, PERCENT
+from evfleet.inputs.climate import day_factors
+from evfleet.inputs.fleet import PERCENT
 
 PUBLIC = "public"  # the supply of public stations (a depot charger's supply is its model name)
 SWAP = "swap"  # the supply of a battery-swap subscription
@@ -31,10 +32,14 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
     window = {d: plugged_hours(f, d) for d in f["ev_depots"]}
     public = _public(case, catalog)
     options, per_charger, rate, energy_year, public_cny, swap_cny = {}, {}, {}, {}, {}, {}
+    factor = day_energy_factors(catalog, f, electric_pairs)
     for (d, k, j) in electric_pairs:
         duty, vehicle = duty_of[d, k], catalog.vehicles[j]
-        day_kwh = duty.daily_km * vehicle.kwh_per_100km / PERCENT  # on a working day
-        energy_year[d, k, j] = f["charge_kwh_per_vehicle_day"][d, k, j] * DAYS_PER_YEAR
+        by_day = {r: factor[d, j, r] for r in f["days"]}
+        # a working day's kWh on the hardest day: what a charger must deliver in a night
+        day_kwh = duty.daily_km * vehicle.kwh_per_100km / PERCENT * max(by_day.values())
+        energy_year[d, k, j] = f["charge_kwh_per_vehicle_day"][d, k, j] * sum(
+            f["day_weight"][r] * by_day[r] for r in f["days"])
         found = []
         for q, charger in catalog.chargers.items():
             if charger.classes is not None and vehicle.vehicle_class not in charger.classes:
@@ -62,6 +67,7 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
               if q in catalog.chargers}
     owned = {(d, q) for (d, q, y) in f["charger_existing"]}
     return dict(supply_options=options, depot_chargers=tuple(sorted(usable | owned)),
+                day_energy_factor=factor,
                 vehicles_per_charger_of=per_charger,
                 charge_rate_kw=rate, charge_kwh_per_vehicle_year=energy_year,
                 public_cny_per_vehicle_year=public_cny, swap_cny_per_vehicle_year=swap_cny,
@@ -70,6 +76,18 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
                 charger_any_hour={q: m.charges_any_hour for q, m in catalog.chargers.items()},
                 charger_classes={q: tuple(m.classes) if m.classes else () for q, m in
                                  catalog.chargers.items()})
+
+
+def day_energy_factors(catalog: Catalog, f: dict, pairs) -> dict[tuple[str, str, str], float]:
+    """(d, j, r) -> the energy per km of model j on representative day r at depot d's city,
+    relative to 20 °C (inputs/climate.py)."""
+    out = {}
+    for (d, j) in sorted({(d, j) for (d, k, j) in pairs}):
+        city = catalog.cities[f["depot_city"][d]]
+        for r, x in day_factors(catalog.vehicles[j], catalog.policy, city,
+                                f["day_members"]).items():
+            out[d, j, r] = x
+    return out
 
 
 def unsupplied(f: dict) -> tuple[tuple[str, str, str, str], ...]:

@@ -1,0 +1,68 @@
+"""Temperature for Inputs: each city's month by month, and what it does to an electric vehicle's
+energy per km and usable battery (the catalog's temperature curves, policy.yaml).
+
+A month's mean temperature is a sinusoid through the city's January and July means (the
+reference's advice: within about 1.5 °C of the monthly normals in every pilot city); couriers
+drive by day, `operating_above_mean_c` warmer. A representative day stands for its member days,
+so its energy factor is the mean of their months' factors: the year's energy is then exact.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import numpy as np
+
+from evfleet.catalog.schema import City, Policy, VehicleModel
+
+MONTHS = 12
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+YEAR_START = date(2023, 1, 1)  # a year of 365 days, as the representative days (catalog.repdays)
+DAY_MONTH = tuple((YEAR_START + timedelta(days=i)).month for i in range(365))  # day -> 1..12
+
+
+def month_mean_c(city: City, month: int) -> float | None:
+    """The month's mean temperature [°C]: mid + half the July-January swing x cos, July warmest;
+    None when the city gives no temperatures."""
+    if city.jan_mean_c is None or city.jul_mean_c is None:
+        return None
+    mid, half = (city.jan_mean_c + city.jul_mean_c) / 2, (city.jul_mean_c - city.jan_mean_c) / 2
+    return mid + half * math.cos(2 * math.pi * (month - 7) / MONTHS)
+
+
+def factors(vehicle: VehicleModel, policy: Policy, temperature_c: float | None) -> tuple[float, float]:
+    """(energy per km, usable battery) relative to 20 °C at this temperature: the model's curve,
+    linear between its points and flat beyond them; (1, 1) without a curve or a temperature."""
+    if vehicle.temperature_curve is None or temperature_c is None:
+        return 1.0, 1.0
+    points = np.array(policy.temperature_curves[vehicle.temperature_curve].points)
+    return (float(np.interp(temperature_c, points[:, 0], points[:, 1])),
+            float(np.interp(temperature_c, points[:, 0], points[:, 2])))
+
+
+def month_factors(vehicle: VehicleModel, policy: Policy, city: City) -> list[tuple[float, float]]:
+    """The factors of each month 1..12 at the month's daytime temperature."""
+    out = []
+    for month in range(1, MONTHS + 1):
+        mean = month_mean_c(city, month)
+        out.append(factors(vehicle, policy, None if mean is None else
+                           mean + policy.operating_above_mean_c))
+    return out
+
+
+def shortest_range(vehicle: VehicleModel, policy: Policy, city: City,
+                   range_20c_km: float) -> tuple[float, str]:
+    """The model's daily range in the city's hardest month [km], and that month's name."""
+    ranges = [range_20c_km * cap / cons for cons, cap in month_factors(vehicle, policy, city)]
+    month = int(np.argmin(ranges))
+    return ranges[month], MONTH_NAMES[month]
+
+
+def day_factors(vehicle: VehicleModel, policy: Policy, city: City,
+                members: dict[str, tuple[int, ...]]) -> dict[str, float]:
+    """Representative day -> the mean over its member days of their month's energy factor."""
+    by_month = [cons for cons, _ in month_factors(vehicle, policy, city)]
+    return {r: float(np.mean([by_month[DAY_MONTH[i] - 1] for i in days]))
+            for r, days in members.items()}
