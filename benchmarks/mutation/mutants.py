@@ -92,6 +92,8 @@ FIELDS: dict[str, Callable[[dict], None]] = {
         k: v[:-1] if len(v) > 1 else v for k, v in f["supply_options"].items()}),
     "supply:plugged_hours_h": lambda f: f.update(
         plugged_hours_h={d: 24.0 for d in f["plugged_hours_h"]}),
+    "supply:day_energy_factor": lambda f: f.update(
+        day_energy_factor={k: v * 1.5 for k, v in f["day_energy_factor"].items()}),
     "fleet:sale_from_year": lambda f: f.update(sale_from_year={}),
     "fleet:ev_sale_max_count": lambda f: f.update(
         ev_sale_max_count={y: 0 for y in f["ev_sale_max_count"]}),

@@ -81,6 +81,7 @@ def test_a_tricycle_depot_gets_ports_not_van_chargers(solve_tiny):
     summary, tables = solve_tiny(TRIKES, depot=FOUR_TRIKES)
     ch = tables["chargers"].groupby("charger")["installed"].sum().to_dict()
     assert ch == {"port": 4}
+    assert tables["chargers"]["classes"].tolist() == ["test-trike"]  # chargers.csv says whom it fits
     assert summary.objective_npv_cny == pytest.approx(2000 + 120 + TRIKE_POWER_CNY, abs=1e-6)
     charging = tables["charging"]
     assert charging[["supply", "vehicles"]].values.tolist() == [["port", 4]]
