@@ -450,6 +450,15 @@ def _solar(mx: Matrix, ledger: Ledger, inp: Inputs) -> tuple[Hourly, Hourly]:
     out = np.broadcast_to(_drh(inp.pv_kw_per_kwp, pvd, inp), avail.shape)
     mx.terms(avail, np.broadcast_to(pv_kw[:, :, None, None], avail.shape), -out)
 
+    # pv_self_use: sum_r w_r sum_h L_h ((1 - phi) u - phi x) >= 0
+    floors = sorted(inp.pv_self_use_min_share)
+    su = mx.rows("pv_self_use", [(d, y) for d in floors for y in years], 0.0, INF)
+    w_len = (np.array([inp.day_weight[r] for r in inp.days])[:, None] * _lengths(inp))  # (R, H)
+    for i, d in enumerate(floors):
+        phi = inp.pv_self_use_min_share[d]
+        rows = np.broadcast_to(su[i * Y:(i + 1) * Y][:, None, None], used.at(d).shape)
+        mx.terms(rows, used.at(d), (1 - phi) * np.broadcast_to(w_len, used.at(d).shape))
+        mx.terms(rows, export.at(d), -phi * np.broadcast_to(w_len, export.at(d).shape))
     left = _left(inp.pv_life, inp)
     for yi, y in enumerate(years):
         ledger.capex(y, added[:, yi], inp.pv_capex_cny_per_kw[y])

@@ -34,7 +34,7 @@ FORMULATION_RULES = {
              "grid_limit_rule", "peak_def_rule", "two_part_rule_rule", "billed_peak_rule"],
     "policy": ["budget_rule", "carbon_cap_rule", "ev_share_rule", "ev_share_electric_only_rule"],
     "solar_storage": ["pv_kw_def_rule", "roof_limit_rule", "pv_needs_first_rule",
-                      "pv_available_rule", "storage_kwh_def_rule", "storage_limit_rule",
+                      "pv_available_rule", "pv_self_use_rule", "storage_kwh_def_rule", "storage_limit_rule",
                       "storage_balance_rule", "storage_energy_limit_rule",
                       "storage_charge_limit_rule", "storage_discharge_limit_rule",
                       "storage_in_modules_rule"],

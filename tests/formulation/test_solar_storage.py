@@ -119,3 +119,38 @@ def test_storage_is_bought_in_whole_modules(solve_tiny):
     assert tables["storage"]["added_kwh"].tolist() == pytest.approx([90.0], abs=1e-6)
     capex = tables["costs"].set_index("category").loc["capex_storage", "cny"]
     assert capex == pytest.approx(90.0, abs=1e-6)
+
+
+# PV at 1,000 CNY/kW, a 25-year life: a one-year plan pays 1/25 of it, 40 CNY/kW, against about
+# 1,150 kWh/kW a year (Shenzhen) x 0.05 CNY exported = 57 CNY: without a floor every kW pays, so
+# the 50 kW roof fills. Diesel vans only (the electric van priced out): the depot's own use of
+# PV is its building load alone.
+CHEAP_PV = {"solar": {"capex_cny_per_kw": 1000, "fixed_cny": 0, "om_cny_per_kw_year": 0},
+            "cities": {"shenzhen": {"feed_in_cny_per_kwh": 0.05, "pv_self_use_min_share": 0.0}},
+            "vehicles": {"e": {"price_cny": 1e6}}}
+
+
+def with_floor(share):
+    return {**CHEAP_PV, "cities": {"shenzhen": {"feed_in_cny_per_kwh": 0.05,
+                                                "pv_self_use_min_share": share}}}
+
+
+def test_a_self_use_floor_forbids_pv_a_depot_cannot_use(solve_tiny):
+    summary, tables = solve_tiny(CHEAP_PV, depot={"roof_m2": 500, "building_load_kw": 2})
+    assert tables["solar"]["pv_kw"].tolist() == pytest.approx([50.0], abs=1e-6)
+    # 80 % of what PV sells or uses must be used on site, and nothing uses it: no export is
+    # allowed, so PV earns nothing and is not built
+    summary, tables = solve_tiny(with_floor(0.8), depot={"roof_m2": 500})
+    assert tables["solar"]["pv_kw"].tolist() == pytest.approx([0.0], abs=1e-6)
+
+
+def test_a_self_use_floor_cuts_pv_to_what_the_load_absorbs(solve_tiny):
+    # A 2 kW building load: with 80 % used on site, exports are at most a quarter of what the
+    # load takes, so a kW beyond the load's need is mostly curtailed and earns far less than its
+    # 40 CNY: PV stops short of the roof, with exports at their cap (the floor binds).
+    summary, tables = solve_tiny(with_floor(0.8), depot={"roof_m2": 500, "building_load_kw": 2})
+    pv = tables["solar"]["pv_kw"].iloc[0]
+    assert 0 < pv < 50
+    row = tables["compliance"].set_index("rule").loc["pv_self_use_share dep"]
+    assert row["required"] == 0.8 and row["achieved"] == pytest.approx(0.8, abs=1e-6)
+    assert bool(row["met"])

@@ -161,6 +161,7 @@ class City(Strict):
     gasoline_kgco2_per_l: NonNegative | None = None
     jan_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
     jul_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
+    pv_self_use_min_share: Share = 0.0  # of new rooftop PV's yearly output used on site
     public_charging_service_fee_cny_per_kwh: NonNegative | None = None  # None: policy's
     public_charging_energy_cny_per_kwh: NonNegative | None = None  # None: tariff, hours away
     sources: Sources = {}

@@ -30,6 +30,11 @@ def _add_solar(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.export_kw = pyo.Var(m.EXPORT_HOURS, within=pyo.NonNegativeReals, doc="PV exported [kW]")
     m.pv_available = pyo.Constraint(m.PV_HOURS, rule=pv_available_rule,
                                     doc="PV used plus exported within PV output")
+    m.PV_SELF_USE_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y) under a PV self-use floor",
+                                  initialize=[(d, y) for d in sorted(inp.pv_self_use_min_share)
+                                              for y in inp.years])
+    m.pv_self_use = pyo.Constraint(m.PV_SELF_USE_YEARS, rule=pv_self_use_rule,
+                                   doc="PV used on site at least the province's share of PV sold or used")
 
     m.pv_capex_cny = pyo.Expression(m.YEARS, doc="PV built [CNY]", rule=lambda m, y: pyo.quicksum(
         inp.pv_capex_cny_per_kw[y] * m.pv_added_kw[d, y] for d in inp.pv_depots)
@@ -42,6 +47,22 @@ def _add_solar(m: pyo.ConcreteModel, inp: Inputs) -> None:
         left[y] * (inp.pv_capex_cny_per_kw[y] * m.pv_added_kw[d, y]
                    + (inp.pv_fixed_cny * m.pv_first[d, y] if (d, y) in m.PV_FIRST else 0))
         for (d, y) in m.PV_YEARS if left[y] > 0))
+
+
+def pv_self_use_rule(m, d, y):
+    r"""Rooftop PV under the 2025 rules (NEA 2025 No. 7; new-features §E): in the surplus-export
+    mode the province sets a least share of the year's PV output used on site.
+
+    .. math:: \sum_r w_r \sum_h L_h \left[u_{dyrh} - \phi_d (u_{dyrh} + x_{dyrh})\right] \ge 0
+
+    phi: the city's pv_self_use_min_share; w: day weights; u used, x exported (curtailed output
+    is not counted as generated). Units: kWh per year.
+    """
+    inp = m.inp
+    phi = inp.pv_self_use_min_share[d]
+    return pyo.quicksum(inp.day_weight[r] * inp.hour_length_h[h]
+                        * ((1 - phi) * m.pv_used_kw[d, y, r, h] - phi * m.export_kw[d, y, r, h])
+                        for r in inp.days for h in inp.hours) >= 0
 
 
 def pv_kw_def_rule(m, d, y):

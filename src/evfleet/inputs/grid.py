@@ -58,7 +58,17 @@ def grid_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         feed_in_cny_per_kwh={dp.id: catalog.cities[depot_city[dp.id]].feed_in_cny_per_kwh
                              for dp in case.depots},
         export_depots=tuple(d for d in pv_depots if case.allow_export),
+        pv_self_use_min_share={d: catalog.cities[depot_city[d]].pv_self_use_min_share
+                               for d in pv_depots if case.allow_export
+                               and catalog.cities[depot_city[d]].pv_self_use_min_share > 0
+                               and roof_left_kw(case, catalog, d) > 0},
         demand_cny_per_kw_year=demand, two_part_threshold_kw=threshold,
         single_part_max_kw=threshold - SINGLE_PART_BELOW_KW,
         two_part_fixed=two_part_fixed, grid_tco2_per_kwh=grid_t,
     )
+
+
+def roof_left_kw(case: Case, catalog: Catalog, d: str) -> float:
+    """Roof a depot may still cover with new PV [kW] (what the 2025 rules apply to)."""
+    dp = next(p for p in case.depots if p.id == d)
+    return dp.roof_m2 * catalog.solar.kw_per_m2 - dp.pv_kw

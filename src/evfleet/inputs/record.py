@@ -118,6 +118,7 @@ class Inputs:
     price_cny_per_kwh: dict[tuple[str, str, int], float]  # (d, r, h) time-of-use energy price
     feed_in_cny_per_kwh: dict[str, float]
     export_depots: tuple[str, ...]
+    pv_self_use_min_share: dict[str, float]  # export depots that may add PV -> floor on PV used
     demand_cny_per_kw_year: dict[tuple[str, int], float]  # (d, y) with a demand charge possible
     two_part_threshold_kw: float  # a connection of this or more is on the two-part tariff
     single_part_max_kw: float  # the largest connection still single-part (inputs/grid.py)

@@ -78,7 +78,23 @@ def compliance(tables: dict[str, pd.DataFrame], inp: Inputs) -> pd.DataFrame:
         if y in inp.budget_cny:
             cap, got = inp.budget_cny[y], years[str(y)]["capex_cny"]
             rows.append(_row(y, "budget_cny", cap, got, got <= cap * (1 + TOLERANCE) + TOLERANCE))
+    rows += _self_use_rows(tables, inp)
     return pd.DataFrame(rows, columns=["year", "rule", "required", "achieved", "met"])
+
+
+def _self_use_rows(tables: dict[str, pd.DataFrame], inp: Inputs) -> list[dict]:
+    """Per depot under a PV self-use floor and year with PV output: the share used on site."""
+    e = tables["energy"]
+    rows = []
+    for d, floor in sorted(inp.pv_self_use_min_share.items()):
+        for y in inp.years:
+            h = e[(e["depot"] == d) & (e["year"] == y)]
+            used, sold = (h["weight_days"] * h["pv_used_kw"]).sum(), (h["weight_days"] * h["export_kw"]).sum()
+            if used + sold > 0:
+                share = used / (used + sold)
+                rows.append(_row(y, f"pv_self_use_share {d}", floor, share,
+                                 share >= floor - TOLERANCE))
+    return rows
 
 
 def _row(year: int, rule: str, required: float, achieved: float | None, met: bool) -> dict:
