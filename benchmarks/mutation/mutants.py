@@ -50,7 +50,7 @@ TABLE_COLUMNS = {
     "_grid": ["connection_kw", "added_kw", "peak_kw", "demand_charged"],
     "_energy": ["charge_kw", "building_kw", "grid_kw", "pv_output_kw", "pv_used_kw", "export_kw",
                 "storage_charge_kw", "storage_discharge_kw", "storage_soc_kwh",
-                "price_cny_per_kwh", "weight_days"],
+                "price_cny_per_kwh", "weight_days", "month", "temperature_c"],
     "_costs": ["cny", "discounted_cny"],
     "_emissions": ["t"],
 }

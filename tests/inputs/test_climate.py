@@ -1,6 +1,8 @@
 """Temperature (inputs/climate.py): energy per km and range by month, worked out by hand from the
 van curve of models/policy.yaml (new-features §B.2) and the cities' January and July means."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from conftest import TINY, merge, write_case
@@ -56,3 +58,15 @@ def test_the_years_energy_is_the_weighted_sum_of_the_days(resolve_tiny):
     assert sum(inp.day_weight[r] * by_day[r] for r in inp.days) * 20 == pytest.approx(
         inp.charge_kwh_per_vehicle_year["dep", "run", "e"])
     assert max(by_day.values()) > 1.2 and min(by_day.values()) < 1.1  # winter and summer days
+
+
+def test_energy_csv_gives_each_days_month_and_temperature(solve_tiny, resolve_tiny):
+    # held at -8 °C all year: every day at -6 °C by day; its month is where most members fall
+    _, tables = solve_tiny(COLD_ALL_YEAR)
+    assert tables["energy"]["temperature_c"].tolist() == pytest.approx([-6.0] * len(tables["energy"]))
+    inp = resolve_tiny(COLD_ALL_YEAR)
+    for r, days in inp.day_members.items():
+        months = [(date(2023, 1, 1) + timedelta(days=i)).month for i in days]
+        assert inp.day_month[r] == max(set(months), key=months.count)
+    by_day = tables["energy"].groupby("day")["month"].unique()
+    assert {r: list(m) for r, m in by_day.items()} == {r: [inp.day_month[r]] for r in inp.days}

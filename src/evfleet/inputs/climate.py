@@ -66,3 +66,18 @@ def day_factors(vehicle: VehicleModel, policy: Policy, city: City,
     by_month = [cons for cons, _ in month_factors(vehicle, policy, city)]
     return {r: float(np.mean([by_month[DAY_MONTH[i] - 1] for i in days]))
             for r, days in members.items()}
+
+
+def day_months_and_temperatures(cities: dict[str, City], policy: Policy, depot_city: dict[str, str],
+                                members: dict[str, tuple[int, ...]]) -> dict:
+    """For energy.csv: each representative day's most common month, and its mean daytime
+    temperature at each depot (None where the city gives no temperatures)."""
+    month = {r: int(np.bincount([DAY_MONTH[i] for i in days]).argmax()) for r, days in members.items()}
+    temperature = {}
+    for d, c in depot_city.items():
+        by_month = [month_mean_c(cities[c], m) for m in range(1, MONTHS + 1)]
+        for r, days in members.items():
+            temps = [by_month[DAY_MONTH[i] - 1] for i in days]
+            temperature[d, r] = (None if temps[0] is None else
+                                 float(np.mean(temps)) + policy.operating_above_mean_c)
+    return {"day_month": month, "day_temperature_c": temperature}

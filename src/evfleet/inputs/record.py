@@ -31,6 +31,8 @@ class Inputs:
     day_members: dict[str, tuple[int, ...]]  # r -> the days of the year (0-364) it averages
     hours: tuple[int, ...]  # first hour of each block of the day (every hour unless merged)
     hour_length_h: dict[int, float]  # h -> hours the block starting at h lasts
+    day_month: dict[str, int]  # r -> the month most of its member days are in (1-12)
+    day_temperature_c: dict[tuple[str, str], float | None]  # (d, r) -> mean daytime temperature
 
     # --- fleet -------------------------------------------------------------------------------
     duties: tuple[DK, ...]

@@ -16,6 +16,7 @@ from evfleet.catalog.load import Catalog
 from evfleet.document import Document
 from evfleet.errors import InputError
 from evfleet.inputs.chargers import charger_fields
+from evfleet.inputs.climate import day_months_and_temperatures
 from evfleet.inputs.fleet import fleet_fields
 from evfleet.inputs.grid import grid_fields
 from evfleet.inputs.hourly import hourly_fields
@@ -41,6 +42,7 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
     f = fleet_fields(case, catalog, years, horizon)
     f |= charger_fields(case, catalog, years, horizon, f["cohorts"], f["vehicle_energy"])
     f |= hourly_fields(case, catalog, depot_city, day_cities)
+    f |= day_months_and_temperatures(catalog.cities, catalog.policy, depot_city, f["day_members"])
     f |= supply_fields(case, catalog, {**f, "depot_city": depot_city})
     f["excluded"] += unsupplied(f)
     f |= _solar_storage_fields(case, catalog, years)

@@ -172,6 +172,7 @@ def _energy(m, inp):
         pv_out = _v(m.pv_kw[d, y]) * inp.pv_kw_per_kwp[d, r, h] if key in m.PV_HOURS else 0.0
         row = {
             "depot": d, "year": y, "day": r, "weight_days": inp.day_weight[r],
+            "month": inp.day_month[r], "temperature_c": inp.day_temperature_c[d, r],
             "charge_kw": sum(_v(m.charge_kw[d, q, y, r, h]) for q in inp.chargers_at.get(d, ())),
             "building_kw": inp.building_load_kw[d, r, h],
             "grid_kw": _v(m.grid_import_kw[key]),
@@ -189,7 +190,8 @@ def _energy(m, inp):
         for i in range(length):
             soc = soc_start + (soc_end - soc_start) * (i + 1) / length
             rows.append({**row, "hour": h + i, "storage_soc_kwh": soc})
-    cols = ["depot", "year", "day", "hour", "weight_days", "charge_kw", "building_kw", "grid_kw",
+    cols = ["depot", "year", "day", "hour", "weight_days", "month", "temperature_c", "charge_kw",
+            "building_kw", "grid_kw",
             "pv_output_kw", "pv_used_kw", "export_kw", "storage_charge_kw", "storage_discharge_kw",
             "storage_soc_kwh", "price_cny_per_kwh"]
     day_order = {r: i for i, r in enumerate(inp.days)}
