@@ -144,10 +144,6 @@ class Inputs:
 
     # Depot subsets as sets, for the hourly rules' membership tests (computed once, not fields).
     @cached_property
-    def ev_depot_set(self) -> frozenset[str]:
-        return frozenset(self.ev_depots)
-
-    @cached_property
     def pv_depot_set(self) -> frozenset[str]:
         return frozenset(self.pv_depots)
 

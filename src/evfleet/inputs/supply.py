@@ -93,9 +93,9 @@ def day_energy_factors(catalog: Catalog, f: dict, pairs) -> dict[tuple[str, str,
 def unsupplied(f: dict) -> tuple[tuple[str, str, str, str], ...]:
     """Electric pairs no supply can serve, with why, for excluded.csv (their vehicles are held
     at zero by the formulation's supply_all row)."""
-    out = []
+    out, servable = [], set(f["servable"])
     for (d, k, j), found in sorted(f["supply_options"].items()):
-        if not found and (d, k, j) in set(f["servable"]):
+        if not found and (d, k, j) in servable:
             out.append((d, k, j, f"no depot charger can deliver its daily energy in the "
                                   f"{f['plugged_hours_h'][d]:g} h all vehicles are plugged in, "
                                   f"and no public station or swap plan serves it"))
