@@ -97,9 +97,10 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="HiGHS threads")
 @click.option("--force", is_flag=True, help="replace an output folder holding another case's run")
 @click.option("--strategy", type=click.Choice(["direct", "lp-fix"]), default=None,
-              help="direct: HiGHS on the MIP; lp-fix: solve the LP relaxation, fix the integers "
-                   "it leaves integral, solve the rest (large networks) [default: the case's, "
-                   "else direct]")
+              help="both first solve the LP relaxation, fix the integers it leaves integral "
+                   "and solve the rest (LP-and-fix); direct then solves the whole MIP from that "
+                   "plan unless it is already within the gap; lp-fix stops there (large "
+                   "networks) [default: the case's, else direct]")
 @click.option("--decompose", type=click.Choice(["depot"]), default=None,
               help="solve a network depot by depot, priced on its shared budget, cap and "
                    "electric share; reports the bound and gap it proves")

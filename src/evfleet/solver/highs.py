@@ -152,23 +152,59 @@ class HighsModel:
             self._last_outcome = None  # the model changed: the last answer no longer holds
 
     def solve(self, warm_start: bool = False) -> SolveOutcome:
-        """Solve; load the incumbent into the model's variables when there is one. With
-        `warm_start`, the previous solve's plan is offered to HiGHS as a starting incumbent.
+        """Solve; load the incumbent into the model's variables when there is one.
+
+        A MIP is first solved by LP-and-fix (solve_lp_fix): its plan, when within the gap
+        asked of the LP bound, is the answer; otherwise (strategy `direct`) HiGHS solves the
+        whole MIP started from that plan, so a time limit never leaves a case without the plan
+        LP-and-fix found. With `warm_start` and no LP-and-fix plan, the previous solve's plan is
+        offered instead (sweeps).
 
         Ctrl-C stops HiGHS cleanly and raises KeyboardInterrupt with nothing loaded.
         """
         h = self.h
         if self._last_outcome is not None:  # nothing changed since: the same answer, loaded
             return dataclasses.replace(self._last_outcome, solve_seconds=0.0)
-        if warm_start and self._last_solution is not None:
-            h.setSolution(self._last_solution)
+        previous = self._last_solution if warm_start else None
         start = time.perf_counter()
-        if self._options.strategy == "lp-fix" and self.is_mip:
-            self._last_outcome = self.solve_lp_fix()
+        if not self.is_mip:
+            status_code = self._run()
+            self._last_outcome = self._outcome(status_code, time.perf_counter() - start)
             return self._last_outcome
-        status_code = self._run()
-        self._last_outcome = self._outcome(status_code, time.perf_counter() - start)
+        seed = self.solve_lp_fix()
+        if (self._options.strategy == "lp-fix"
+                or seed.status in (Status.OPTIMAL, Status.INFEASIBLE)):
+            self._last_outcome = seed
+        else:
+            self._last_outcome = self._solve_seeded(seed, previous, start)
         return self._last_outcome
+
+    def _solve_seeded(self, seed: SolveOutcome, previous, start: float) -> SolveOutcome:
+        """The whole MIP, started from LP-and-fix's plan (or, without one, from the previous
+        solve's plan), within what is left of the time limit. HiGHS keeps the seed as its
+        incumbent, so a plan found by LP-and-fix is never lost to a time limit."""
+        h, limit = self.h, self._options.time_limit_s
+        elapsed = time.perf_counter() - start
+        if limit is not None and elapsed >= limit:
+            return dataclasses.replace(seed, solve_seconds=elapsed)
+        start_from = self._last_solution if seed.has_plan else previous
+        if start_from is not None:
+            h.setSolution(start_from)
+        if limit is not None:
+            h.setOptionValue("time_limit", max(limit - elapsed, 1.0))
+        try:
+            status_code = self._run()
+        finally:
+            if limit is not None:
+                h.setOptionValue("time_limit", float(limit))
+        outcome = self._outcome(status_code, time.perf_counter() - start)
+        if outcome.has_plan and seed.bound_cny is not None and (
+                outcome.bound_cny is None or seed.bound_cny > outcome.bound_cny):
+            # cut short before its root ended: the LP bound LP-and-fix proved still holds
+            gap = max(outcome.objective_cny - seed.bound_cny, 0.0) / max(
+                abs(outcome.objective_cny), 1.0)
+            outcome = dataclasses.replace(outcome, bound_cny=seed.bound_cny, mip_gap=gap)
+        return outcome
 
     def _run(self) -> highspy.HighsModelStatus:
         self.h.HandleKeyboardInterrupt = True
