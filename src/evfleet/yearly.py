@@ -14,6 +14,17 @@ import numpy as np
 YearlyValue = float | int | Mapping[int, float]
 
 
+def is_year_map(node: object) -> bool:
+    """A `{year: value}` map as read from a case file: a non-empty mapping whose keys are all
+    years (integers, or strings of digits as a workbook or JSON gives them) and whose values are
+    numbers."""
+    return (isinstance(node, Mapping) and len(node) > 0
+            and all(isinstance(k, int) and not isinstance(k, bool)
+                    or isinstance(k, str) and k.strip().isdigit() for k in node)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                    for v in node.values()))
+
+
 def by_year(value: YearlyValue, years: Iterable[int]) -> dict[int, float]:
     """Expand a number or a `{year: value}` map to one float per requested year."""
     years = list(years)

@@ -70,3 +70,20 @@ def test_run_keeps_the_merged_case(tmp_path):
     assert CliRunner().invoke(main, ["solve", str(variant), "--out", str(tmp_path / "run")]).exit_code == 0
     kept = YAML(typ="safe").load((tmp_path / "run" / "case.yaml").read_text())
     assert kept["budget_cny"] == 9000 and kept["depots"] == TINY["depots"] and "extends" not in kept
+
+
+def test_a_year_map_replaces_the_base_map_as_a_whole(tmp_path):
+    # base cap 1300 (2025), 700 (2030), 500 (2032); the variant gives 1100, 450 (2028), 250
+    # (2032). Merged year by year, the base's 2030: 700 would survive and bend the variant's
+    # line (2030 = 700); replaced, 2029 and 2030 lie on the variant's line from 450 (2028) to
+    # 250 (2032): 450 - 50 = 400 and 350.
+    write_case(tmp_path, merge(TINY, {"end_year": 2032,
+                                      "carbon_cap_t": {2025: 1300, 2030: 700, 2032: 500}}),
+               "base.yaml")
+    variant = write_text(tmp_path / "v.yaml", "extends: base.yaml\n"
+                         "carbon_cap_t: {2025: 1100, 2028: 450, 2032: 250}\n")
+    case, _ = load_case(variant)
+    assert case.carbon_cap_t == {2025: 1100, 2028: 450, 2032: 250}
+    cap = load_inputs(variant).carbon_cap_t
+    assert [cap[y] for y in (2025, 2028, 2029, 2030, 2032)] == pytest.approx(
+        [1100, 450, 400, 350, 250])

@@ -119,3 +119,25 @@ def test_several_cases_one_bad_still_solves_the_others(tmp_path, monkeypatch):
     assert "good: optimal" in result.output
     refused = runner.invoke(main, ["solve", str(good), str(bad), "--out", "x"])
     assert refused.exit_code == 2 and "--out takes one case" in refused.output
+
+
+def test_year_maps_are_compared_year_by_year_where_they_take_effect():
+    from types import SimpleNamespace
+
+    from evfleet.studies.compare import input_differences
+    # base: 1300 (2025) .. 700 (2030) .. 500 (2032); variant: 1100 (2025), 450 (2028), 250
+    # (2032); a third run's number applies to every year. By the contract's interpolation the
+    # base's 2026 is 1300 - 600/5 = 1180, the variant's 1100 - 650/3 = 883.33; the variant's
+    # 2030 is 450 - 2 x 200/4 = 350; 2031 differs too (600 against 300), though neither map
+    # names it.
+    horizon = {"start_year": 2025, "end_year": 2032}
+    runs = [SimpleNamespace(name="base", case={**horizon, "carbon_cap_t": {2025: 1300, 2030: 700,
+                                                                          2032: 500}}),
+            SimpleNamespace(name="v", case={**horizon, "carbon_cap_t": {2025: 1100, 2028: 450,
+                                                                       2032: 250}}),
+            SimpleNamespace(name="flat", case={**horizon, "carbon_cap_t": 700})]
+    rows = input_differences(runs).set_index("field")
+    assert rows.loc["carbon_cap_t.2026"].tolist() == pytest.approx([1180, 1100 - 650 / 3, 700])
+    assert rows.loc["carbon_cap_t.2030"].tolist() == pytest.approx([700, 350, 700])
+    assert rows.loc["carbon_cap_t.2031"].tolist() == pytest.approx([600, 300, 700])
+    assert "carbon_cap_t.2028" in rows.index and "carbon_cap_t" not in rows.index

@@ -11,11 +11,14 @@ from pydantic import ValidationError
 from evfleet.case.schema import Case
 from evfleet.document import Document, read_yaml, schema_problems, shown
 from evfleet.errors import InputError
+from evfleet.yearly import is_year_map
 
 
 def merge_data(base: Any, change: Any) -> Any:
-    """`extends`: mappings merge key by key, anything else (numbers, lists) replaces."""
-    if isinstance(base, dict) and isinstance(change, dict):
+    """`extends` (spec §4): mappings merge key by key; a year map ({year: value}), a number or a
+    list replaces the base's value as a whole: a year map is never merged year by year, where a
+    base year the change leaves out would silently bend the change's interpolation."""
+    if isinstance(base, dict) and isinstance(change, dict) and not is_year_map(change):
         out = dict(base)
         for key, value in change.items():
             out[key] = merge_data(base[key], value) if key in base else value

@@ -13,6 +13,7 @@ import math
 import pandas as pd
 
 from evfleet.results.folder import RunFolder
+from evfleet.yearly import by_year, is_year_map
 
 # per-year figure of summary.json -> (sheet name, unit for the header)
 PER_YEAR = {"capex_cny": ("capital spend", "CNY"), "emissions_t": ("emissions", "t CO2"),
@@ -93,8 +94,9 @@ def per_year_tables(runs: list[RunFolder]) -> dict[str, pd.DataFrame]:
 
 
 def _flatten(node, prefix: str = "") -> dict[str, object]:
-    """Dotted paths of a case: mappings by key, lists of mappings by their id or name."""
-    if isinstance(node, dict):
+    """Dotted paths of a case: mappings by key, lists of mappings by their id or name; a year
+    map ({year: value}) is one value (see _effective)."""
+    if isinstance(node, dict) and not is_year_map(node):
         out = {}
         for k, v in node.items():
             out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
@@ -107,9 +109,30 @@ def _flatten(node, prefix: str = "") -> dict[str, object]:
     return {prefix: node}
 
 
+def _effective(flat: dict[str, object], case: dict | None, yearly: set[str]) -> dict[str, object]:
+    """The `yearly` fields (a year map in some run) as the model reads them: one value per year
+    of this run's horizon by the contract's rule (yearly.by_year; a number applies to every
+    year), as `field.year`; so a base's 2030 and a variant's 2028 and 2032 are compared where
+    they take effect."""
+    try:
+        years = range(int(case["start_year"]), int(case["end_year"]) + 1)
+    except (KeyError, TypeError, ValueError):
+        return flat
+    out = {}
+    for field, value in flat.items():
+        if field in yearly and (is_year_map(value) or isinstance(value, (int, float))):
+            known = {int(k): v for k, v in value.items()} if is_year_map(value) else value
+            out.update({f"{field}.{y}": v for y, v in by_year(known, years).items()})
+        else:
+            out[field] = value
+    return out
+
+
 def input_differences(runs: list[RunFolder]) -> pd.DataFrame:
     """The case fields whose values differ between runs, field by field (blank: not set)."""
-    flat = {r.name: _flatten(r.case) if r.case is not None else {} for r in runs}
+    given = {r.name: _flatten(r.case) if r.case is not None else {} for r in runs}
+    yearly = {f for values in given.values() for f, v in values.items() if is_year_map(v)}
+    flat = {r.name: _effective(given[r.name], r.case, yearly) for r in runs}
     fields = sorted({f for values in flat.values() for f in values})
     rows = []
     for f in fields:
