@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from evfleet.results.folder import read_run  # noqa: E402
+from evfleet.results.summary import purchase_shares, unmet  # noqa: E402
 
 COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
 REPORTED = ("fleet", "costs", "emissions", "compliance", "energy", "purchases", "charging",
@@ -129,9 +130,12 @@ def write_report(folder: Path) -> list[Path]:
     run = read_run(folder, need_plan=True)
     summary, tables = run.summary, run.tables(REPORTED)
     pngs = [_png(folder, name, draw, tables) for name, draw in CHARTS]
-    per_year = pd.DataFrame([{"year": int(y), **v} for y, v in summary.per_year.items()])
     comp = tables["compliance"]
-    missed = comp[~comp["met"].astype(bool)]
+    bought = purchase_shares(comp)
+    per_year = pd.DataFrame([{"year": int(y), **v, "ev_share_of_purchases": bought.get(int(y))}
+                             for y, v in summary.per_year.items()])
+    per_year = per_year.rename(columns={"ev_share": "ev_share_of_fleet"})
+    missed = unmet(comp)
     buys = tables["purchases"].groupby(["year", "model"])["count"].sum().reset_index()
     supply = tables["charging"].groupby(["year", "supply"], as_index=False)[
         ["vehicles", "kwh", "cost_cny"]].sum()
