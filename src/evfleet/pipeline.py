@@ -15,10 +15,11 @@ from evfleet.decompose import DecomposeOptions, solve_decomposed
 from evfleet.document import Document
 from evfleet.errors import NoPlanError
 from evfleet.inputs import Inputs, load
+from evfleet.results.folder import REPORT
 from evfleet.results.record import Summary
 from evfleet.single import solve_inputs
 from evfleet.solver.highs import SolveOptions
-from evfleet.writers.files import check_output_dir, write_run
+from evfleet.writers.files import check_output_dir, run_lock, write_run
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,22 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
     case_text = case_record(doc)
-    try:
-        if decompose is not None and len(inp.depots) > 1:
-            summary, tables = solve_decomposed(loaded, decompose)
-        else:
-            summary, tables = solve_inputs(inp, options)
-    except NoPlanError as exc:
-        if exc.summary is not None:
-            write_run(out, exc.summary, {}, case_text)
-        raise
-    write_run(out, summary, tables, case_text)
+    with run_lock(out):
+        try:
+            if decompose is not None and len(inp.depots) > 1:
+                summary, tables = solve_decomposed(loaded, decompose)
+            else:
+                summary, tables = solve_inputs(inp, options)
+        except NoPlanError as exc:
+            if exc.summary is not None:
+                written = write_run(out, exc.summary, {}, case_text)
+                if written != out:
+                    exc.lines.append(f"the earlier plan in {out}/ is kept; this attempt's "
+                                     f"summary.json and case.yaml are in {written}/")
+            raise
+        write_run(out, summary, tables, case_text)
+        if (out / REPORT).is_file():  # a report of the earlier plan: made again for this one
+            from evfleet.writers.report import write_report  # matplotlib: only when needed
+
+            write_report(out)
     return Run(out, summary, tables, inp)

@@ -17,6 +17,7 @@ from evfleet.results.record import Summary
 
 SUMMARY = "summary.json"
 CASE = "case.yaml"
+REPORT = "report.html"  # written by `evfleet report`; made again when the run is solved again
 PLAN_TABLES = ("fleet", "purchases", "retirements", "chargers", "charging", "solar", "storage",
                "grid", "energy", "costs", "emissions", "compliance", "excluded")
 

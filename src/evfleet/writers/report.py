@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from evfleet.results.folder import read_run  # noqa: E402
+from evfleet.results.folder import REPORT, read_run  # noqa: E402
 from evfleet.results.summary import purchase_shares, unmet  # noqa: E402
 
 COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
@@ -173,6 +173,6 @@ at the tariff), public stations (energy, service fee, detours) or a battery-swap
 {_table_html(chargers)}
 </body></html>
 """
-    out = folder / "report.html"
+    out = folder / REPORT
     out.write_text(page, encoding="utf-8")
     return [*pngs, out]
