@@ -28,7 +28,7 @@ def test_one_at_a_time_skips_base_points_and_shows_the_others_at_base():
     # base + budget (2 of 3: 6e6 is base) + diesel (4 of 6, 7, 8, 9, 10: 7 is base)
     # + price (2 of 3: 1.0 is base)
     assert [v.name for v in vs] == [
-        "base", "budget_cny=4e06", "budget_cny=8e06",
+        "base", "budget_cny=4000000", "budget_cny=8000000",
         "cities.shenzhen.diesel_cny_per_l=6",
         "cities.shenzhen.diesel_cny_per_l=8", "cities.shenzhen.diesel_cny_per_l=9",
         "cities.shenzhen.diesel_cny_per_l=10",
@@ -91,3 +91,11 @@ def test_frontier_caps_are_shares_of_the_free_plans_emissions():
 def test_a_parameter_moves_one_way(spec, message):
     with pytest.raises(ValueError, match=message):
         ParameterSpec.model_validate(spec)
+
+
+def test_close_values_keep_names_of_their_own():
+    # 5,000,000 and 5,000,001 were both 'budget_cny=5e06' (one result lost); 0.1 + 0.2 is not 0.3
+    s = study("oat", {"budget_cny": {"values": [5000000, 5000001, 0.1 + 0.2, 0.3]}})
+    names = [v.name for v in variants(s, params_of(s, {"budget_cny": 1.0}))]
+    assert names == ["base", "budget_cny=5000000", "budget_cny=5000001",
+                     "budget_cny=0.30000000000000004", "budget_cny=0.3"]

@@ -131,6 +131,16 @@ def test_rerunning_reuses_finished_variants_and_redoes_changed_ones(case, tmp_pa
     study_file(tmp_path, {"design": "oat", "parameters": {DIESEL: {"values": [0.4, 0.8]}}})
     changed = runner.invoke(main, args)
     assert "1 solved, 2 reused" in changed.output  # =0.8 is new; base and =0.4 are not
+    # a table of a finished variant deleted, another's edited: both are solved again, and the
+    # edited table is written afresh
+    out = tmp_path / "out"
+    purchases = (out / "base" / "purchases.csv").read_text()
+    (out / "base" / "purchases.csv").write_text("depot,duty,model,year,count\n")
+    (out / f"{DIESEL}=0.4" / "fleet.csv").unlink()
+    redone = runner.invoke(main, args)
+    assert "2 solved, 1 reused" in redone.output
+    assert (out / "base" / "purchases.csv").read_text() == purchases
+    assert (out / f"{DIESEL}=0.4" / "fleet.csv").is_file()
 
 
 def test_killed_sweep_resumes_with_finished_variants_reused(case, tmp_path):
@@ -194,6 +204,35 @@ def test_bad_study_input_is_one_line_per_problem_and_exit_2(case, tmp_path):
     assert result.exit_code == 2
     assert "--breakpoint: budget_cny: expected one of the study's parameters" in result.output
     assert not list(tmp_path.glob("*/sweep.json"))  # nothing was solved
+
+
+def test_scenario_names_are_never_paths_nor_another_variants_folder(case, tmp_path):
+    # '../../victim' wrote outside the study folder and replaced an unrelated folder; 'base'
+    # overwrote the base variant; 'results.csv' broke the folder; 'Nice' and 'nice' are one folder
+    # on a case-insensitive disk. Every one is refused at its own line, nothing is written.
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine")
+    names = ["../../victim", "base", "results.csv", "Nice", "nice", "two words", "高预算"]
+    study = study_file(tmp_path, {"design": "scenarios", "scenarios": {
+        n: {"budget_cny": 9000} for n in names}})
+    out = tmp_path / "studies" / "s"
+    result = CliRunner().invoke(main, ["sweep", str(case), str(study), "-o", str(out)])
+    assert result.exit_code == 2
+    *lines, last = result.output.strip().splitlines()
+    assert last == f"5 problems in {study}; nothing was solved."
+    assert lines == [
+        f"{study}:3: scenarios.../../victim: expected a scenario name of letters, digits, '_' and "
+        "'-' (at most 64, no '.', '/' or spaces: it names the variant's folder), got '../../victim'",
+        f"{study}:5: scenarios.base: expected a name of its own, 'base' names the same folder as "
+        "the design's own variant",
+        f"{study}:7: scenarios.results.csv: expected a scenario name of letters, digits, '_' and "
+        "'-' (at most 64, no '.', '/' or spaces: it names the variant's folder), got 'results.csv'",
+        f"{study}:11: scenarios.nice: expected a name of its own, 'nice' names the same folder as "
+        "scenario 'Nice'",
+        f"{study}:13: scenarios.two words: expected a scenario name of letters, digits, '_' and "
+        "'-' (at most 64, no '.', '/' or spaces: it names the variant's folder), got 'two words'"]
+    assert (victim / "keep.txt").read_text() == "mine" and not out.exists()
 
 
 def test_a_folder_holding_another_study_is_not_taken(case, tmp_path):

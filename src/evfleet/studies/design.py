@@ -81,7 +81,16 @@ def parameters(study: Study, data: dict, catalog: dict, years: list[int]) -> lis
 def _label(point: Any, i: int) -> str:
     if isinstance(point, bool) or not isinstance(point, (int, float)):
         return f"#{i + 1}"
-    return f"{point:g}".replace("+", "")
+    return number_label(point)
+
+
+def number_label(x: float) -> str:
+    """A number as a label that tells every two values apart: whole numbers as integers, others
+    as Python's shortest repr that reads back to the same double (5000000 and 5000001 stay
+    distinct where `:g` gave 5e+06 twice; so do 0.3 and 0.1 + 0.2)."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x)).replace("+", "")
 
 
 def variants(study: Study, params: list[Parameter]) -> list[Variant]:

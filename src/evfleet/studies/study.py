@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
 from evfleet.document import Document, read_yaml, schema_problems
-from evfleet.errors import InputError
+from evfleet.errors import InputError, InputProblem
 from evfleet.schema_types import Strict
 
 Number = Field(allow_inf_nan=False)
@@ -75,10 +76,37 @@ class Study(Strict):
         return self
 
 
+# A scenario's name is its variant's folder in the study folder, so it must be one plain folder
+# name: letters (any script), digits, '_' and '-', up to 64, no '.', so never a path ('..', '/')
+# nor a file of the study folder (results.csv, sweep.json, ...); nor a name the design gives.
+SCENARIO_NAME = re.compile(r"\w[\w-]{0,63}")
+GENERATED_NAMES = ("base", "cap-free")  # design.BASE and the frontier's cap-free plan
+
+
+def scenario_name_problems(study: Study, doc: Document) -> list[InputProblem]:
+    """Each scenario name that cannot be its own folder, or that names the same folder as
+    another variant on a case-insensitive file system."""
+    problems, seen = [], {n: "the design's own variant" for n in GENERATED_NAMES}
+    for name in study.scenarios:
+        if not SCENARIO_NAME.fullmatch(name):
+            problems.append(doc.problem(("scenarios", name), f"expected a scenario name of "
+                            "letters, digits, '_' and '-' (at most 64, no '.', '/' or spaces: it "
+                            f"names the variant's folder), got {name!r}"))
+        elif name.casefold() in seen:
+            problems.append(doc.problem(("scenarios", name), f"expected a name of its own, "
+                            f"'{name}' names the same folder as {seen[name.casefold()]}"))
+        seen.setdefault(name.casefold(), f"scenario '{name}'")
+    return problems
+
+
 def load_study(path: str | Path) -> tuple[Study, Document]:
     """Read and validate a study file; every problem located in it (raises InputError)."""
     doc = read_yaml(path, "study file")
     try:
-        return Study.model_validate(doc.data), doc
+        study = Study.model_validate(doc.data)
     except ValidationError as exc:
         raise InputError(schema_problems(doc, exc, Study)) from None
+    problems = scenario_name_problems(study, doc)
+    if problems:
+        raise InputError(problems)
+    return study, doc

@@ -2,11 +2,11 @@
 
 case + study -> variants (design.py) -> checked all at once (bad input: nothing is solved) ->
 each unfinished variant solved by an executor (executors.py) -> each result written to its own
-folder as soon as it arrives (writers.files.write_run: atomic) -> results tables and charts.
+folder as soon as it arrives (writers.files.write_run) -> results tables and charts.
 
 A variant folder is reused by a later run when its record (variant, settings, a hash of its
-case data and the solver options) matches: nothing finished is ever solved twice, nothing stale
-is ever reused.
+case data and the solver options) matches and its files are intact (writers.files manifest):
+nothing finished is ever solved twice, nothing stale or edited is ever reused.
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ from evfleet.parallel import make_executor
 from evfleet.results.folder import read_run, read_summary
 from evfleet.results.record import Summary
 from evfleet.solver.highs import SolveOptions, Status
-from evfleet.studies.design import (BASE, Parameter, Variant, frontier_variants, parameters,
-                                    variants)
+from evfleet.studies.design import (BASE, Parameter, Variant, frontier_variants, number_label,
+                                    parameters, variants)
 from evfleet.studies.paths import PathError, set_value
 from evfleet.studies.study import Study, load_study
 from evfleet.studies.worker import Outcome, Task, solve_variant
-from evfleet.writers.files import write_run
+from evfleet.writers.files import manifest_intact, write_run
 from evfleet.writers.study import write_study_results
 
 MARKER = "sweep.json"
@@ -243,12 +243,15 @@ def _plain(value: Any) -> Any:
 
 
 def _kept(st: _Study, v: Variant, record: dict) -> Summary | None:
-    """The variant's Summary from an earlier run of the same record, if its folder has one."""
+    """The variant's Summary from an earlier run of the same record, if its folder has one and
+    every file evfleet wrote there is intact (its manifest's checksums): a folder with a table
+    deleted or edited is solved again."""
+    folder = st.out_dir / v.name
     try:
-        summary = read_summary(st.out_dir / v.name)
+        summary = read_summary(folder)
     except InputError:
         return None
-    return summary if summary.study == record else None
+    return summary if summary.study == record and manifest_intact(folder) else None
 
 
 def _run(st: _Study, planned: list[Variant], data: dict[str, _Checked], executor,
@@ -395,7 +398,7 @@ def _breakpoint(st: _Study, p: Parameter, executor, report: SweepReport, rows: d
         if p.is_base(x):
             return Variant(BASE)
         value, shown = p.value(x)
-        return Variant(f"{p.path}={x:.6g}", {p.path: value}, {p.path: shown},
+        return Variant(f"{p.path}={number_label(x)}", {p.path: value}, {p.path: shown},
                        ("parameters", p.path))
 
     def signature(x: float) -> tuple:
