@@ -6,9 +6,9 @@ A run folder keeps what it holds (docs: README, "Run folders"):
   those and removes the ones it no longer writes, and never touches a file it did not write
   (notes, a folder of the planner's own; report.html, which the pipeline writes again for the
   new plan);
-- files are written to a temporary sibling first and moved in one by one, summary.json last (and
-  the old one removed first), so a folder read while a run is interrupted is no run rather than
-  half of one;
+- files are written to a temporary folder inside the run folder first (nothing is ever written
+  outside it) and moved in one by one, summary.json last (and the old one removed first), so a
+  folder read while a run is interrupted is no run rather than half of one;
 - a rerun that finds no plan never replaces an earlier plan: its summary and case go to
   NO_PLAN_DIR inside the folder, beside the plan kept;
 - a folder being written is locked (`run_lock`): a second solve into it stops at once."""
@@ -36,6 +36,7 @@ from evfleet.writers.xlsx import write_plan_xlsx
 MANIFEST = ".evfleet-files.json"  # the files evfleet wrote here: {name: sha256}
 LOCK = ".evfleet.lock"  # held (flock) while a run is solved and written into the folder
 NO_PLAN_DIR = "no-plan-attempt"  # a failed rerun's summary and case, beside an earlier plan
+WRITING = ".evfleet-writing."  # prefix of the folder, inside the run folder, files are written in
 OWN_MARKERS = (MANIFEST, LOCK)
 
 
@@ -59,7 +60,7 @@ def check_output_dir(out: Path, case_name: str, force: bool) -> None:
             return
         raise _problem(out, f"holds a run of case '{owner}'; choose another --out or use --force "
                        "to write this case's files over that run's")
-    if any(p.name not in OWN_MARKERS for p in out.iterdir()):
+    if any(p.name not in OWN_MARKERS and not p.name.startswith(WRITING) for p in out.iterdir()):
         raise _problem(out, "is not empty and holds no evfleet run; choose another --out or use "
                        "--force to write into it (files evfleet did not write are kept)")
 
@@ -158,7 +159,9 @@ def write_run(out: Path, summary: Summary, tables: dict[str, pd.DataFrame],
     if not summary.has_plan and _has_plan(out):
         out = out / NO_PLAN_DIR
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    for left in out.glob(f"{WRITING}*"):  # a run killed while writing left it
+        shutil.rmtree(left, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=WRITING, dir=out))
     try:
         (tmp / SUMMARY).write_text(json.dumps(summary.to_json(), indent=2) + "\n",
                                    encoding="utf-8")
