@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
+import stat
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from evfleet.errors import InputError, InputProblem
@@ -102,12 +104,47 @@ class Document:
         return InputProblem(src.path, src._walk(loc)[1], self.field(loc), message)
 
 
+# Limits on what a file may hold (README, "Limits"): beyond them a file is refused with one line,
+# never read until memory runs out. A case of 1,500 depots is about 2 MB and 100,000 values.
+MAX_FILE_BYTES = 50_000_000  # 50 MB of YAML text
+MAX_VALUES = 1_000_000  # values after YAML aliases are expanded (an alias bomb grows without end)
+MAX_DEPTH = 64  # nesting of mappings and lists
+MAX_STRING_CHARS = 100_000  # one string (an id, a name, a path)
+MAX_INT_DIGITS = 4_299  # Python reads no longer integer from text (sys.get_int_max_str_digits)
+
+
+LONG_DIGITS = re.compile(r"(?<![\w.])[+-]?\d{%d,}(?![\w.])" % (MAX_INT_DIGITS + 1))
+
+
+class LimitError(ValueError):
+    """A file beyond one of the limits above, at `loc` (the path of keys and indexes)."""
+
+    def __init__(self, message: str, loc: Loc = ()):
+        super().__init__(message)
+        self.loc = loc
+
+
 def plain(node: Any) -> Any:
-    """ruamel round-trip nodes -> plain Python values (dict, list, str, int, float, bool, None)."""
+    """ruamel round-trip nodes -> plain Python values (dict, list, str, int, float, bool, None),
+    within the limits above (LimitError names the first one passed, and where)."""
+    return _plain(node, (), [MAX_VALUES])
+
+
+def _plain(node: Any, loc: Loc, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise LimitError(f"expected at most {MAX_VALUES:,} values, got more (YAML aliases "
+                         "expanding without end?)", loc[:1])
+    if len(loc) > MAX_DEPTH:
+        raise LimitError(f"expected mappings and lists nested at most {MAX_DEPTH} deep", loc[:8])
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if isinstance(node, TaggedScalar) or (tag and tag.startswith("!") and not tag.startswith("!!")):
+        raise LimitError(f"YAML tags are not part of the case format, got {tag} "
+                         f"{getattr(node, 'value', '')!s:.40}", loc)
     if isinstance(node, dict):
-        return {plain(k): plain(v) for k, v in node.items()}
+        return {_plain(k, loc, budget): _plain(v, (*loc, k), budget) for k, v in node.items()}
     if isinstance(node, list):
-        return [plain(v) for v in node]
+        return [_plain(v, (*loc, i), budget) for i, v in enumerate(node)]
     if isinstance(node, bool):
         return bool(node)
     if isinstance(node, int):
@@ -115,43 +152,88 @@ def plain(node: Any) -> Any:
     if isinstance(node, float):
         return float(node)
     if isinstance(node, str):
+        if len(node) > MAX_STRING_CHARS:
+            raise LimitError(f"expected a string of at most {MAX_STRING_CHARS:,} characters, "
+                             f"got {len(node):,}", loc)
         return str(node)
     return node
+
+
+def _read_text(p: Path, shown: str, what: str) -> str:
+    """The file's text: a regular file (no FIFO, device or link loop), at most MAX_FILE_BYTES,
+    UTF-8 (a byte-order mark is dropped)."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError([InputProblem(shown, None, "", f"{what} not found")]) from None
+    except OSError as exc:  # a loop of symbolic links, a path through a file
+        raise InputError([InputProblem(shown, None, "", f"cannot read: {exc.strerror}")]) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError([InputProblem(shown, None, "", f"expected a {what}, got a directory")])
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError([InputProblem(shown, None, "", f"expected a {what} (a regular file), "
+                                       "got a pipe, socket or device")])
+    if st.st_size > MAX_FILE_BYTES:
+        raise InputError([InputProblem(shown, None, "", f"expected a {what} of at most "
+                                       f"{MAX_FILE_BYTES // 1_000_000} MB, got "
+                                       f"{st.st_size / 1e6:,.0f} MB")])
+    try:
+        with open(p, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError([InputProblem(shown, None, "", f"cannot read: {exc.strerror}")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError([InputProblem(shown, line, "", "expected UTF-8 text, got bytes in "
+                                       "another encoding (save the file as UTF-8)")]) from None
 
 
 def read_yaml(path: str | Path, what: str = "case file") -> Document:
     """Parse one YAML file; every way it can fail becomes one InputProblem."""
     shown = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError([InputProblem(shown, None, "", f"{what} not found")])
-    if p.is_dir():
-        raise InputError([InputProblem(shown, None, "", f"expected a {what}, got a directory")])
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = p.read_bytes()[: exc.start].count(b"\n") + 1
-        raise InputError([InputProblem(shown, line, "",
-                                       "expected UTF-8 text, got bytes in another encoding")]) from None
-    except OSError as exc:
-        raise InputError([InputProblem(shown, None, "", f"cannot read: {exc.strerror}")]) from None
+    text = _read_text(Path(path), shown, what)
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)
     try:
         tree = yaml.load(text)
+    except RecursionError:
+        raise InputError([InputProblem(shown, None, "", f"expected mappings and lists nested "
+                                       f"at most {MAX_DEPTH} deep")]) from None
+    except ValueError as exc:  # Python refuses to read an integer of 4,300 digits and more
+        if "digits" not in str(exc):
+            raise
+        raise InputError([InputProblem(shown, _long_integer_line(text), "", "expected an "
+                                       f"integer of at most {MAX_INT_DIGITS} digits")]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         reason = (exc.problem or exc.context or "invalid YAML").strip()
+        if "another document" in reason:
+            reason = "expected one YAML document, found a second (a '---' line)"
         raise InputError([InputProblem(shown, line, "", f"YAML syntax error: {reason}")]) from None
     except YAMLError as exc:
         raise InputError([InputProblem(shown, None, "", f"YAML error: {exc}")]) from None
     if tree is None:
         raise InputError([InputProblem(shown, None, "", f"the {what} is empty")])
     if not isinstance(tree, CommentedMap):
-        raise InputError([InputProblem(shown, 1, "",
-                                       f"expected a mapping of fields, got {type(plain(tree)).__name__}")])
-    return Document(shown, tree, plain(tree))
+        got = "list" if isinstance(tree, list) else type(tree).__name__
+        raise InputError([InputProblem(shown, 1, "", f"expected a mapping of fields, got {got}")])
+    try:
+        data = plain(tree)
+    except LimitError as exc:
+        raise InputError([Document(shown, tree, {}).problem(exc.loc, str(exc))]) from None
+    except RecursionError:
+        raise InputError([InputProblem(shown, None, "", f"expected mappings and lists nested "
+                                       f"at most {MAX_DEPTH} deep")]) from None
+    return Document(shown, tree, data)
+
+
+def _long_integer_line(text: str) -> int | None:
+    """The line of the first run of more than MAX_INT_DIGITS digits, or None."""
+    match = LONG_DIGITS.search(text)
+    return None if match is None else text.count("\n", 0, match.start()) + 1
 
 
 def _model_at(cls: type[BaseModel], loc: Loc) -> type[BaseModel] | None:

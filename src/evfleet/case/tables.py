@@ -42,23 +42,71 @@ UPGRADE = {"grid_upgrade_max_kw": "max_kw", "grid_upgrade_cost_cny_per_kw": "cos
            "grid_upgrade_fixed_cny": "fixed_cny"}
 
 
-def _rows_xlsx(path: Path, sheet: str, problems: list[InputProblem]):
-    wb = load_workbook(path, data_only=True, read_only=True)
-    if sheet not in wb.sheetnames:
-        return None
+def open_workbook(path: Path) -> tuple[Any, Any]:
+    """The workbook twice, read-only: its saved values and its formulas (a formula cell whose
+    value was never saved reads as empty: see sheet_rows). InputError for a file openpyxl cannot
+    read (truncated, empty, another format)."""
+    try:
+        return (load_workbook(path, data_only=True, read_only=True),
+                load_workbook(path, data_only=False, read_only=True))
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise InputError([InputProblem(str(path), None, "", "expected a readable .xlsx "
+                                       f"workbook, got a file openpyxl cannot open "
+                                       f"({type(exc).__name__})")]) from None
+
+
+def sheet_rows(path: Path, books: tuple[Any, Any], sheet: str,
+               problems: list[InputProblem]) -> list[tuple[int, list]]:
+    """(row number, values) of a sheet; a formula without a saved value is a problem at its cell,
+    never an empty cell (a roof of `=1000*3` silently dropped)."""
+    values, formulas = books[0][sheet], books[1][sheet]
     rows = []
-    for r, row in enumerate(wb[sheet].iter_rows(values_only=True), start=1):
-        rows.append((r, list(row)))
-    wb.close()
+    for r, (row, source) in enumerate(zip(values.iter_rows(values_only=True),
+                                          formulas.iter_rows(values_only=True)), start=1):
+        row = list(row)
+        for c, (v, f) in enumerate(zip(row, source)):
+            if v is None and isinstance(f, str) and f.startswith("="):
+                problems.append(InputProblem(str(path), f"{sheet}!{get_column_letter(c + 1)}{r}",
+                                             "", f"formula {f[:40]} has no saved value: save "
+                                             "the workbook in Excel or LibreOffice (which stores "
+                                             "formula results) or type the number"))
+        rows.append((r, row))
+    return rows
+
+
+def _rows_xlsx(path: Path, sheet: str, problems: list[InputProblem]):
+    books = open_workbook(path)
+    try:
+        if sheet not in books[0].sheetnames:
+            return None
+        rows = sheet_rows(path, books, sheet, problems)
+    finally:
+        for book in books:
+            book.close()
     return [(r, row, lambda c, r=r: f"{sheet}!{get_column_letter(c + 1)}{r}") for r, row in rows]
+
+
+# CSV exports: UTF-8 (a byte-order mark, as Excel writes it, is dropped), else GB18030, the
+# superset of GBK that Chinese Excel writes "CSV" in
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def _rows_csv(folder: Path, sheet: str, problems: list[InputProblem]):
     path = folder / f"{sheet}.csv"
     if not path.is_file():
         return None
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
+    data = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        problems.append(InputProblem(str(path), None, "", "expected CSV text in UTF-8 (with or "
+                                     "without BOM) or GB18030/GBK; save it as CSV UTF-8"))
+        return []
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     return [(r, row, lambda c, r=r: f"{r}") for r, row in enumerate(rows, start=1)]
 
 
@@ -237,20 +285,20 @@ def write_case_workbook(case: dict, path: Path) -> None:
 
 def read_case_workbook(path: Path) -> tuple[dict, Cells]:
     """A whole-case workbook: the case's data and the cell of every value."""
+    books = open_workbook(path)
+    problems: list[InputProblem] = []
     try:
-        wb = load_workbook(path, data_only=True, read_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise InputError([InputProblem(str(path), None, "", f"not a readable .xlsx workbook "
-                                       f"({type(exc).__name__})")]) from None
-    if "case" not in wb.sheetnames:
-        wb.close()
-        raise InputError([InputProblem(str(path), None, "", "expected a 'case' sheet of field / "
-                                       "value rows")])
+        if "case" not in books[0].sheetnames:
+            raise InputError([InputProblem(str(path), None, "", "expected a 'case' sheet of "
+                                           "field / value rows")])
+        rows = sheet_rows(path, books, "case", problems)
+    finally:
+        for book in books:
+            book.close()
     data, cells = {}, {}
     yaml = YAML(typ="safe")
     yaml.version = (1, 2)
-    problems = []
-    for r, row in enumerate(wb["case"].iter_rows(values_only=True), start=1):
+    for r, row in rows:
         if r == 1 or not row or row[0] is None:
             continue
         key, value = str(row[0]).strip(), row[1] if len(row) > 1 else None
@@ -263,7 +311,6 @@ def read_case_workbook(path: Path) -> tuple[dict, Cells]:
                 continue
         data[key] = value
         cells[(key,)] = (str(path), f"case!B{r}")
-    wb.close()
     if problems:
         raise InputError(problems)
     depots, depot_cells = read_tables(path)

@@ -1,0 +1,79 @@
+"""Reading with limits: hostile YAML ends in one located line and exit 2, quickly and in little
+memory (document.py's MAX_* limits), never a traceback, a hang or memory run out."""
+
+import os
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from evfleet.cli import main
+from evfleet.document import MAX_DEPTH, MAX_STRING_CHARS, MAX_VALUES
+
+
+def validate(path):
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    return result, time.monotonic() - start
+
+
+def alias_bomb() -> str:
+    # 10 x 10 x ... : nine levels of ten aliases each expand to 10^9 values from 300 bytes
+    text, prev = "a: &a [x, x, x, x, x, x, x, x, x, x]\n", "a"
+    for level in "bcdefghi":
+        text += f"{level}: &{level} [" + ", ".join([f"*{prev}"] * 10) + "]\n"
+        prev = level
+    return text + "name: bomb\n"
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # a holds 11 values, b 111, ..., f 1,111,111: the first over the limit, at line 6
+    ("bomb", alias_bomb(), f":6: f: expected at most {MAX_VALUES:,} values, got more (YAML "
+                           "aliases expanding without end?)"),
+    ("deep-list", "name: x\nv: " + "[" * 20_000 + "]" * 20_000 + "\n",
+     f": expected mappings and lists nested at most {MAX_DEPTH} deep"),
+    ("deep-map", "name: x\nv: " + "{a: " * 200 + "1" + "}" * 200 + "\n",
+     f":2: v.a.a.a.a.a.a.a: expected mappings and lists nested at most {MAX_DEPTH} deep"),
+    ("long-integer", "name: x\nbudget_cny: " + "9" * 5000 + "\n",
+     ":2: expected an integer of at most 4299 digits"),
+    ("long-string", "name: " + "x" * (MAX_STRING_CHARS + 1) + "\n",
+     f":1: name: expected a string of at most {MAX_STRING_CHARS:,} characters, got "
+     f"{MAX_STRING_CHARS + 1:,}"),
+    ("tag", "name: x\ncity: !city shenzhen\n",
+     ":2: city: YAML tags are not part of the case format, got !city shenzhen"),
+    ("two-documents", "name: a\n---\nname: b\n",
+     ":2: YAML syntax error: expected one YAML document, found a second (a '---' line)"),
+    ("latin-1", "name: caf\xe9\n", ":1: expected UTF-8 text, got bytes in another encoding"),
+])
+def test_hostile_yaml_is_one_line(tmp_path, name, text, expected):
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(text.encode("latin-1" if name == "latin-1" else "utf-8"))
+    result, seconds = validate(path)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.startswith(f"{path}{expected}")
+    assert seconds < 30
+
+
+def test_a_bom_is_no_part_of_the_first_field(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufeffname: x\n".encode("utf-8"))
+    result, _ = validate(path)
+    assert "\ufeff" not in result.output and "city: required field is missing" in result.output
+
+
+def test_special_files_are_refused_at_once(tmp_path):
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.yaml"
+    zero.symlink_to("/dev/zero")
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(tmp_path / "loop2.yaml")
+    (tmp_path / "loop2.yaml").symlink_to(loop)
+    for path, message in [(fifo, "expected a case file (a regular file), got a pipe, socket or "
+                                 "device"),
+                          (zero, "expected a case file (a regular file), got a pipe, socket or "
+                                 "device"),
+                          (loop, "cannot read: Too many levels of symbolic links")]:
+        result, seconds = validate(path)
+        assert result.exit_code == 2 and result.output.startswith(f"{path}: {message}")
+        assert seconds < 10
