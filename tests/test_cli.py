@@ -248,3 +248,28 @@ def test_bare_evfleet_shows_its_commands():
     result = CliRunner().invoke(main, [])
     assert result.exit_code == 0
     assert all(name in result.output for name in ("solve", "sweep", "compare", "report", "validate"))
+
+
+def test_an_output_path_that_cannot_be_written_is_one_line_before_any_work(tmp_path):
+    # a file where a folder should be (root ignores permissions, so this is the portable case)
+    (tmp_path / "afile").write_text("")
+    case = write_case(tmp_path, TINY)
+    solved = tmp_path / "run"
+    assert run("solve", case, "--out", solved).exit_code == 0
+    for args, out in [(("new", "x", "--city", "shenzhen", "-o"), "x.yaml"),
+                      (("export-case", case, "-o"), "x.xlsx"),
+                      (("cities", "shenzhen", "--plot"), "x.png"),
+                      (("compare", solved, "-o"), "x.xlsx")]:
+        target = tmp_path / "afile" / out
+        result = run(*args, target)
+        assert result.exit_code == 2, (args, result.output)
+        assert (f"{target}: cannot write this file: {tmp_path / 'afile'} is a file, not a folder"
+                in result.output) and "Traceback" not in result.output
+
+
+def test_new_refuses_an_end_before_the_start(tmp_path):
+    out = tmp_path / "x.yaml"
+    result = run("new", "x", "--city", "shenzhen", "--start-year", "2030", "--end-year", "2025",
+                 "-o", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert "--end-year 2025: expected a year >= --start-year 2030" in result.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -15,6 +16,33 @@ import click
 
 from evfleet.errors import EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_PLAN, InputError, NoPlanError
 from evfleet.solver.highs import DEFAULT_MIP_GAP, SolveOptions, Status
+
+
+def _writable(out: Path) -> None:
+    """Before any work: the file `out` can be written (its folder made if missing); else one
+    line and exit 2."""
+    blocking = next((p for p in [out.parent, *out.parent.parents] if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        ok, reason = False, f"{blocking} is a file, not a folder"
+    else:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            ok = os.access(out.parent, os.W_OK) and not out.is_dir()
+            reason = "a folder of that name exists" if out.is_dir() else "permission denied"
+        except OSError as exc:
+            ok, reason = False, exc.strerror or type(exc).__name__
+    if not ok:
+        click.echo(f"{out}: cannot write this file: {reason}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _writing(out: Path, write) -> None:
+    """Run `write()`; an OSError (disk full, a folder removed meanwhile) is one line, exit 2."""
+    try:
+        write()
+    except OSError as exc:
+        click.echo(f"{out}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def _fail_input(exc: InputError) -> None:
@@ -177,7 +205,9 @@ def cities(name: str | None, plot: Path | None) -> None:
     if plot is not None:
         from evfleet.writers.charts import plot_typical_days
 
-        plot_typical_days(typical_days(name), f"{known[name].name}: typical days", plot)
+        _writable(plot)
+        _writing(plot, lambda: plot_typical_days(typical_days(name),
+                                                 f"{known[name].name}: typical days", plot))
         click.echo(f"wrote {plot}")
 
 
@@ -202,16 +232,20 @@ def new(name: str, city: str, depots: int, start_year: int, end_year: int, lat: 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         click.echo(f"{name}: expected lower-case letters, digits and '-'", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if end_year < start_year:
+        click.echo(f"--end-year {end_year}: expected a year >= --start-year {start_year}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     out = out or Path(f"{name}.yaml")
     if out.exists():
         click.echo(f"{out}: exists; nothing was written (choose another --out)", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    _writable(out)
     try:
         text = new_case_text(name, city, depots, start_year, end_year, lat, lon, file=str(out))
     except ValueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    out.write_text(text, encoding="utf-8")
+    _writing(out, lambda: out.write_text(text, encoding="utf-8"))
     click.echo(f"wrote {out}")
 
 
@@ -242,7 +276,11 @@ def compare(runs: tuple[Path, ...], base: str | None, out: Path, force: bool) ->
     if out.exists() and not force:
         click.echo(f"{out}: exists; nothing was written (use --force to replace it)", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    files = write_compare(out, kpi_table(data, base), per_year_tables(data), input_differences(data))
+    _writable(out)
+    files = []
+    _writing(out, lambda: files.extend(write_compare(out, kpi_table(data, base),
+                                                     per_year_tables(data),
+                                                     input_differences(data))))
     click.echo(f"compared {len(data)} runs against {base}: wrote {', '.join(map(str, files))}")
 
 
@@ -366,11 +404,12 @@ def export_case(case: Path, out: Path) -> None:
     if out.exists():
         click.echo(f"{out}: exists; nothing was written (choose another -o)", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    _writable(out)
     try:
         _, doc = load_case(case)
     except InputError as exc:
         _fail_input(exc)
-    write_case_workbook(doc.data, out)
+    _writing(out, lambda: write_case_workbook(doc.data, out))
     click.echo(f"wrote {out}; solve it with: evfleet solve {out}")
 
 
