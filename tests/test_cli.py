@@ -145,23 +145,37 @@ def test_wrong_encoding(tmp_path):
     assert result.exit_code == 2 and f"{path}:2: expected UTF-8 text" in result.output
 
 
-def test_budget_below_unavoidable_purchases_is_bad_input(tmp_path):
-    # Two vans must be bought in 2025 (none owned); the cheapest costs 1,000 CNY: 2,000 > 500.
+def test_budget_below_unavoidable_purchases_is_no_plan_with_the_amount_missing(tmp_path):
+    # Two vans must be bought in 2025 (none owned); the cheapest costs 1,000 CNY: 2,000 needed
+    # against 500, 1,500 short. A valid case with no plan: exit 1, never "bad input"; the run
+    # folder says so and lists the excluded pairs (none here).
     path = write_case(tmp_path, merge(TINY, {"budget_cny": 500}))
-    result = run("solve", path)
-    assert result.exit_code == 2
+    out = tmp_path / "out"
+    result = run("solve", path, "--out", out)
+    assert result.exit_code == 1
     line = path.read_text().splitlines().index("budget_cny: 500") + 1
-    assert (f"{path}:{line}: budget_cny: expected at least 2,000 CNY of budget over 2025-2025 to replace "
-            "vehicles at end of life and meet growth, got 500") in result.output
+    expected = (f"{path}:{line}: budget_cny: the budget cannot pay for the vehicles that must be "
+                "bought to replace those at end of life and meet growth, at the cheapest usable "
+                "model's price (budgets summed from 2025): by 2025 2,000 CNY needed, 500 given, "
+                "1,500 short")
+    assert "no plan: infeasible" in result.output and expected in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "infeasible" and summary["conflicts"] == [expected]
+    assert (out / "excluded.csv").read_text() == "depot,duty,model,reason\n"
+    checked = run("validate", path)
+    assert checked.exit_code == 1 and "valid" in checked.output and expected in checked.output
 
 
-def test_electric_only_purchases_without_range_is_bad_input(tmp_path):
+def test_electric_only_purchases_without_range_is_no_plan_naming_the_excluded_model(tmp_path):
     change = {"min_ev_share_of_purchases": 1.0, "vehicles": {"e": {"battery_kwh": 10}}}
-    result = run("validate", write_case(tmp_path, merge(TINY, change)))
-    assert result.exit_code == 2
+    path = write_case(tmp_path, merge(TINY, change))
+    result = run("solve", path, "--out", tmp_path / "out")
+    assert result.exit_code == 1
     assert ("depots[0].duties[0].daily_km: vehicles must be bought in 2025 and "
             "min_ev_share_of_purchases 1 allows only electric ones, but none covers 100 km "
             "(e: range 45 km < daily_km 100 km)") in result.output
+    excluded = (tmp_path / "out" / "excluded.csv").read_text().splitlines()
+    assert excluded == ["depot,duty,model,reason", "dep,run,e,range 45 km < daily_km 100 km"]
 
 
 def test_infeasible_names_every_target_in_conflict_with_amounts(tmp_path):

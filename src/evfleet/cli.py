@@ -184,6 +184,11 @@ def validate(case: Path) -> None:
         _fail_input(exc)
     click.echo(f"{case}: valid ({len(inp.depots)} depots, {len(inp.duties)} duties, "
                f"{inp.start_year}-{inp.end_year}; {len(inp.excluded)} duty-model pairs excluded)")
+    if inp.no_plan_because:
+        click.echo("but no plan can meet it:", err=True)
+        for line in inp.no_plan_because:
+            click.echo(line, err=True)
+        sys.exit(EXIT_NO_PLAN)
 
 
 @main.command()

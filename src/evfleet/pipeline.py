@@ -15,9 +15,10 @@ from evfleet.decompose import DecomposeOptions, solve_decomposed
 from evfleet.document import Document
 from evfleet.errors import NoPlanError
 from evfleet.inputs import Inputs, load
+from evfleet.results.extract import excluded_table
 from evfleet.results.folder import REPORT
 from evfleet.results.record import Summary
-from evfleet.single import solve_inputs
+from evfleet.single import refuse_certain_infeasibility, solve_inputs
 from evfleet.solver.highs import SolveOptions
 from evfleet.writers.files import check_output_dir, run_lock, write_run
 
@@ -54,13 +55,15 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
     case_text = case_record(doc)
     with run_lock(out):
         try:
+            refuse_certain_infeasibility(inp)
             if decompose is not None and len(inp.depots) > 1:
                 summary, tables = solve_decomposed(loaded, decompose)
             else:
                 summary, tables = solve_inputs(inp, options)
         except NoPlanError as exc:
             if exc.summary is not None:
-                written = write_run(out, exc.summary, {}, case_text)
+                written = write_run(out, exc.summary, {"excluded": excluded_table(inp)},
+                                    case_text)
                 if written != out:
                     exc.lines.append(f"the earlier plan in {out}/ is kept; this attempt's "
                                      f"summary.json and case.yaml are in {written}/")

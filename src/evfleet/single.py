@@ -39,6 +39,7 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
     only in its budget or carbon cap (solver/cache.py). `explain` names the conflicting targets of
     an infeasible case (several extra solves).
     """
+    refuse_certain_infeasibility(inp)
     if options.strategy is None:  # the case's own choice
         options = dataclasses.replace(options, strategy=inp.strategy)
     cache = cache if cache is not None else ModelCache()
@@ -64,6 +65,15 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
                                                          **fields))
     tables = extract_tables(model.m, inp)
     return plan_summary(inp, tables, baseline(inp, options, cache), **fields), tables
+
+
+def refuse_certain_infeasibility(inp: Inputs) -> None:
+    """A case the checks prove has no plan (inputs/checks.py) is infeasible without a solve:
+    NoPlanError with the causes, located at the fields that cause them."""
+    if inp.no_plan_because:
+        lines = list(inp.no_plan_because)
+        raise NoPlanError(Status.INFEASIBLE, lines,
+                          Summary(case=inp.name, status=Status.INFEASIBLE, conflicts=tuple(lines)))
 
 
 def baseline(inp: Inputs, options: SolveOptions, cache: ModelCache) -> dict:

@@ -1,6 +1,7 @@
-"""Cross-field checks run before any model is built: conditions that make a case infeasible for
-certain, reported as input problems (file, line, field) so that the planner sees the cause in
-their own terms instead of a solver's verdict."""
+"""Checks run before any model is built: conditions that make a valid case infeasible for
+certain. They are no input error (the case is valid, exit 1 not 2): each is one line located at
+the field that causes it (file, line, field), in the planner's terms, carried in
+`Inputs.no_plan_because`; a solve then reports them as its infeasibility without building."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from collections import defaultdict
 
 from evfleet.document import Document
 from evfleet.case.schema import Case
-from evfleet.errors import InputError, InputProblem
+from evfleet.errors import InputProblem
 from evfleet.inputs.record import Inputs
 
 
-def check_case(case: Case, inp: Inputs, doc: Document) -> None:
-    """Raise InputError listing every certain infeasibility found."""
-    problems = _electric_only_duties(case, inp, doc) + _budget_below_replacements(inp, doc)
-    if problems:
-        raise InputError(problems)
+def certain_infeasibility(case: Case, inp: Inputs, doc: Document) -> tuple[str, ...]:
+    """Every certain infeasibility found, one line each (empty: none found)."""
+    return tuple(str(p) for p in _electric_only_duties(case, inp, doc)
+                 + _budget_below_replacements(inp, doc))
 
 
 def _first_purchase_year(inp: Inputs, d: str, k: str) -> int | None:
@@ -59,14 +59,18 @@ def _budget_below_replacements(inp: Inputs, doc: Document) -> list[InputProblem]
     cheapest = defaultdict(lambda: float("inf"))
     for t, price in inp.buy_price_cny.items():
         cheapest[t[0], t[1], t[3]] = min(cheapest[t[0], t[1], t[3]], price)
-    spent = 0.0
+    spent, short = 0.0, []
     for y in inp.years:
         spent += inp.budget_cny.get(y, float("inf"))
         must = sum(max(inp.need_count[d, k, y] - inp.owned_alive_count[d, k, y], 0)
                    * min(cheapest[d, k, c] for c in inp.years if c <= y)
                    for (d, k) in inp.duties)
         if must > spent * (1 + 1e-9):
-            return [doc.problem(("budget_cny",), f"expected at least {must:,.0f} CNY of budget over "
-                                f"{inp.start_year}-{y} to replace vehicles at end of life and meet "
-                                f"growth, got {spent:,.0f}")]
-    return []
+            short.append(f"by {y} {must:,.0f} CNY needed, {spent:,.0f} given, "
+                         f"{must - spent:,.0f} short")
+    if not short:
+        return []
+    return [doc.problem(("budget_cny",), "the budget cannot pay for the vehicles that must be "
+                        "bought to replace those at end of life and meet growth, at the "
+                        f"cheapest usable model's price (budgets summed from {inp.start_year}): "
+                        + "; ".join(short))]

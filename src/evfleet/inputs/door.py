@@ -3,6 +3,7 @@ one depot of a decomposed network."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,20 +11,19 @@ from evfleet.case.load import load_case
 from evfleet.case.schema import Case
 from evfleet.catalog.load import load_catalog
 from evfleet.document import Document
-from evfleet.inputs.checks import check_case
+from evfleet.inputs.checks import certain_infeasibility
 from evfleet.inputs.record import Inputs
 from evfleet.inputs.resolver import resolve
 
 
 def prepare(case: Case, doc: Document, day_cities: tuple[str, ...] | None = None) -> Inputs:
     """A validated Case -> Inputs, its catalog and overrides applied, checked for certain
-    infeasibility. Raises InputError listing every problem found.
+    infeasibility (`Inputs.no_plan_because`). Raises InputError listing every problem found.
 
     `doc` locates problems (the case file's lines; a case built in memory has a Document of its
     plain data: `in_memory`). `day_cities`: see resolver.resolve."""
     inp = resolve(case, load_catalog(case, doc), doc, day_cities)
-    check_case(case, inp, doc)
-    return inp
+    return dataclasses.replace(inp, no_plan_because=certain_infeasibility(case, inp, doc))
 
 
 def in_memory(case: Case, path: str | Path) -> Document:

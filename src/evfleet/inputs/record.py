@@ -138,6 +138,7 @@ class Inputs:
     pilot_chargers_per_ev: float
 
     # --- diagnosis -----------------------------------------------------------------------------
+    no_plan_because: tuple[str, ...] = ()  # proved before building: no plan exists (checks.py)
     slack_groups: frozenset[str] = frozenset()  # slack components to add (objective.SLACKS keys)
     strategy: str = "direct"  # how the case asks to be solved (solver.SolveOptions.strategy)
     slack_penalty: dict[str, float] = field(default_factory=dict)

@@ -49,9 +49,15 @@ def extract_tables(m: pyo.ConcreteModel, inp: Inputs) -> dict[str, pd.DataFrame]
         "energy": _energy(m, inp),
         "costs": _costs(m, inp),
         "emissions": _emissions(m, inp),
-        "excluded": _frame([dict(zip(("depot", "duty", "model", "reason"), e)) for e in inp.excluded],
-                           ["depot", "duty", "model", "reason"], ["depot", "duty", "model"]),
+        "excluded": excluded_table(inp),
     }
+
+
+def excluded_table(inp: Inputs) -> pd.DataFrame:
+    """excluded.csv: the duty-model pairs the model could not use, and why; written for every
+    run, a plan or none (the first cause to look at when a duty has no plan)."""
+    return _frame([dict(zip(("depot", "duty", "model", "reason"), e)) for e in inp.excluded],
+                  ["depot", "duty", "model", "reason"], ["depot", "duty", "model"])
 
 
 def _fleet(m, inp):

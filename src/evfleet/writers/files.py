@@ -169,7 +169,7 @@ def write_run(out: Path, summary: Summary, tables: dict[str, pd.DataFrame],
             (tmp / "case.yaml").write_text(case_text, encoding="utf-8")
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
-        if tables:
+        if summary.has_plan:
             write_plan_xlsx(tmp / "plan.xlsx", summary, tables, summary_frame(summary))
         _move_in(tmp, out, summary.has_plan)
     finally:
