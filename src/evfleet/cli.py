@@ -118,8 +118,9 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
               help="output folder, with one case only [default: runs/<case name>]")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               callback=_finite,
-              help="stop HiGHS after this many seconds and keep the best plan found "
-                   "[default: no limit]")
+              help="seconds for the whole solve: HiGHS stops and the best plan found is kept; "
+                   "a case with no plan is diagnosed within what is left (and says so when cut "
+                   "short) [default: no limit]")
 @click.option("--gap", type=click.FloatRange(min=0, max=1), default=DEFAULT_MIP_GAP,
               show_default=True, callback=_finite, help="relative MIP gap at which HiGHS stops")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="HiGHS threads")

@@ -5,6 +5,7 @@ The single model behind `evfleet solve`, a sweep's variant and a decomposed netw
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -39,6 +40,7 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
     only in its budget or carbon cap (solver/cache.py). `explain` names the conflicting targets of
     an infeasible case (several extra solves).
     """
+    started = time.perf_counter()
     refuse_certain_infeasibility(inp)
     if options.strategy is None:  # the case's own choice
         options = dataclasses.replace(options, strategy=inp.strategy)
@@ -57,7 +59,10 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
         if outcome.status is not Status.INFEASIBLE:
             lines = [f"HiGHS stopped ({outcome.message}) before finding a plan; raise --time-limit"]
         elif explain:
-            lines = diagnose(inp, options)
+            diagnosed = time.perf_counter()
+            deadline = started + options.time_limit_s if options.time_limit_s else None
+            lines = diagnose(inp, options, deadline)
+            fields["diagnosis_seconds"] = round(time.perf_counter() - diagnosed, 3)
         else:
             lines = ["no plan meets every target; evfleet solve on this variant's case.yaml names "
                      "the targets in conflict"]

@@ -24,3 +24,36 @@ def test_every_target_that_alone_restores_a_plan_is_named_with_its_amount(tmp_pa
     assert "  electric share 2025: electric purchases short by 2.0 vehicles" in lines
     # 40 kWh over 24 hours need 40/24 = 1.67 kW: 1.17 kW more than the 0.5 kW connection
     assert "  grid 2025 at dep: needs 1.2 kW more grid connection" in lines
+
+
+def test_a_spent_time_limit_cuts_diagnosis_short_and_says_what_was_tried(tmp_path):
+    # the case above with its time limit spent before diagnosis starts: no relaxation is solved,
+    # and the lines say which targets were left untried
+    import time
+
+    from evfleet.inputs import load_inputs
+    from evfleet.solver.diagnosis import diagnose
+    from evfleet.solver.highs import SolveOptions
+
+    data = merge(TINY, {"min_ev_share_of_purchases": 1.0})
+    data["depots"][0]["grid_kw"] = 0.5
+    inp = load_inputs(write_case(tmp_path, data))
+    lines = diagnose(inp, SolveOptions(time_limit_s=5), deadline=time.perf_counter())
+    assert lines[0].startswith("diagnosis cut short by --time-limit 5 s; tried no target, not ")
+    assert lines[0].endswith("; raise --time-limit for the whole diagnosis")
+    assert all(t in lines[0] for t in ("electric share", "grid", "charger power"))
+    assert not any(line.startswith("constraints in conflict") for line in lines)
+
+
+def test_the_summary_reports_the_diagnosis_seconds(tmp_path):
+    import json
+
+    data = merge(TINY, {"min_ev_share_of_purchases": 1.0})
+    data["depots"][0]["grid_kw"] = 0.5
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["solve", str(write_case(tmp_path, data)), "--out", str(out),
+                                       "--time-limit", "60"])
+    assert result.exit_code == 1
+    summary = json.loads((out / "summary.json").read_text())
+    assert 0 < summary["diagnosis_seconds"] < 60
+    assert summary["conflicts"][0].startswith("constraints in conflict: charger power")

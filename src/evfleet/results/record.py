@@ -28,6 +28,7 @@ class Summary:
     method: str | None = None  # how the plan was found when not as one model
     model: dict[str, int] | None = None  # variables, integers, constraints
     conflicts: tuple[str, ...] | None = None  # why there is no plan, in a planner's words
+    diagnosis_seconds: float | None = None  # the solves that found those words
     per_year: dict[str, dict] | None = None  # results.summary.per_year
     baseline: dict | None = None  # the like-for-like plan: status, NPV, per_year
     decomposition: dict | None = None  # bound, prices and rounds of a decomposed solve

@@ -10,6 +10,7 @@ unit of slack and where and in which year a slack index falls.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,22 +108,55 @@ def relaxed_solve(inp: Inputs, targets: list[Target],
     return found
 
 
-def diagnose(inp: Inputs, options: SolveOptions) -> list[str]:
+class Clock:
+    """What is left of the command's time limit (None: no limit): each diagnosis solve gets
+    the rest, and none starts once it is spent."""
+
+    def __init__(self, options: SolveOptions, deadline: float | None):
+        self.options, self.deadline = options, deadline
+
+    def left_s(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.perf_counter()
+
+    @property
+    def spent(self) -> bool:
+        left = self.left_s()
+        return left is not None and left <= 0
+
+    def bounded(self) -> SolveOptions:
+        left = self.left_s()
+        return self.options if left is None else dataclasses.replace(
+            self.options, time_limit_s=max(left, MIN_SOLVE_S))
+
+
+MIN_SOLVE_S = 0.1  # HiGHS needs a positive time limit
+
+
+def diagnose(inp: Inputs, options: SolveOptions, deadline: float | None = None) -> list[str]:
     """Name the targets in conflict and by how much, in a planner's words. With no target in
-    the infeasible subset, every target is tried."""
-    iis = infeasible_subset(build_model(inp), options)
+    the infeasible subset, every target is tried. `deadline` (time.perf_counter seconds): the
+    command's time limit; when it cuts diagnosis short, the lines say so and what was found."""
+    clock = Clock(options, deadline)
+    iis = infeasible_subset(build_model(inp), clock.bounded())
     in_iis = {BY_CONSTRAINT[n].name for n in (r.split("[")[0] for r in iis) if n in BY_CONSTRAINT}
     targets = [t for t in relaxable(inp) if not in_iis or t.name in in_iis]
-    alone = {}
+    alone, tried = {}, []
     for t in targets:
-        found = relaxed_solve(inp, [t], options)
+        if clock.spent:
+            break
+        tried.append(t)
+        found = relaxed_solve(inp, [t], clock.bounded())
         if found:
             alone[t] = found[t]
+    if clock.spent:
+        return _cut_short(options, alone, tried, targets, iis)
     if alone:
         lines = [f"constraints in conflict: {', '.join(sorted(t.name for t in alone))}; any one "
                  "of these changes makes a plan possible:"]
     else:
-        found = relaxed_solve(inp, relaxable(inp), options)
+        found = relaxed_solve(inp, relaxable(inp), clock.bounded())
+        if found is None and clock.spent:
+            return _cut_short(options, alone, tried, targets, iis)
         if found is None:
             return ["the model stays infeasible even with every target relaxed; "
                     "check the case's fixed data (existing fleet, roof, connection)"]
@@ -132,9 +166,31 @@ def diagnose(inp: Inputs, options: SolveOptions) -> list[str]:
     for t in sorted(alone, key=lambda t: t.name):
         lines.extend(describe(t, alone[t]))
     if iis:
-        shown = ", ".join(iis[:SHOWN_IIS_ROWS]) + (
-            f" and {len(iis) - SHOWN_IIS_ROWS} more" if len(iis) > SHOWN_IIS_ROWS else "")
-        lines.append(f"  HiGHS irreducible infeasible subset: {shown}")
+        lines.append(_iis_line(iis))
+    return lines
+
+
+def _iis_line(iis: list[str]) -> str:
+    shown = ", ".join(iis[:SHOWN_IIS_ROWS]) + (
+        f" and {len(iis) - SHOWN_IIS_ROWS} more" if len(iis) > SHOWN_IIS_ROWS else "")
+    return f"  HiGHS irreducible infeasible subset: {shown}"
+
+
+def _cut_short(options: SolveOptions, alone: dict, tried: list, targets: list,
+               iis: list[str]) -> list[str]:
+    """What diagnosis found before the time limit ended it."""
+    untried = [t.name for t in targets if t not in tried]
+    lines = [f"diagnosis cut short by --time-limit {options.time_limit_s:g} s; tried "
+             f"{', '.join(t.name for t in tried) or 'no target'}"
+             + (f", not {', '.join(untried)}" if untried else "")
+             + "; raise --time-limit for the whole diagnosis"]
+    if alone:
+        lines.append(f"constraints in conflict so far: {', '.join(sorted(t.name for t in alone))}"
+                     "; any one of these changes makes a plan possible:")
+        for t in sorted(alone, key=lambda t: t.name):
+            lines.extend(describe(t, alone[t]))
+    if iis:
+        lines.append(_iis_line(iis))
     return lines
 
 
