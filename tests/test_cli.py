@@ -29,7 +29,7 @@ BAD = [
      "chengdu, chongqing, haikou, jinan, liuzhou, ningbo, ordos, shenzhen, shijiazhuang, tangshan, "
      "xiamen, yinchuan, zhengzhou"),
     ("string for number", {"budget_cny": "lots"}, "budget_cny: expected a number, got 'lots'"),
-    ("map year outside horizon", {"budget_cny": {2040: 5}}, "budget_cny.2040: expected a year in 2025-2025, got 2040"),
+    ("map year beyond any plan", {"budget_cny": {2200: 5}}, "budget_cny.2200: expected a value <= 2100, got 2200"),
     ("charger vehicles_per_charger below one", {"chargers": {"c": {"vehicles_per_charger": 0.5}}},
      "chargers.c.vehicles_per_charger: expected a value >= 1, got 0.5"),
     ("new vehicle missing a field", {"vehicles": {"x": {"vehicle_class": "test-van", "energy": "diesel"}}},
@@ -287,3 +287,33 @@ def test_new_refuses_an_end_before_the_start(tmp_path):
                  "-o", out)
     assert result.exit_code == 2 and not out.exists()
     assert "--end-year 2025: expected a year >= --start-year 2030" in result.output
+
+
+@pytest.mark.parametrize("written", ["Shenzhen", "SHENZHEN", "深圳"])
+def test_a_city_may_be_written_by_its_name_in_any_case_or_in_chinese(tmp_path, written):
+    from evfleet.inputs import load_inputs
+
+    base = load_inputs(write_case(tmp_path, TINY, "key.yaml"))
+    case = merge(TINY, {"city": written})
+    case["cities"] = {"shenzhen": TINY["cities"]["shenzhen"]}
+    inp = load_inputs(write_case(tmp_path, case))
+    assert inp.depot_city == {"dep": "shenzhen"} and inp.price_cny_per_kwh == base.price_cny_per_kwh
+
+
+def test_a_misspelt_city_gets_a_suggestion(tmp_path):
+    result = run("validate", write_case(tmp_path, merge(TINY, {"city": "shenzen"})))
+    assert result.exit_code == 2
+    assert "city: unknown city 'shenzen' (did you mean 'shenzhen'?)" in result.output
+
+
+def test_a_year_map_may_name_years_outside_the_horizon(tmp_path):
+    # {2024: 200,000, 2030: 100,000} over 2025-2026: 100,000 / 6 a year less from 2024, so
+    # 183,333.33 in 2025 and 166,666.67 in 2026
+    from evfleet.inputs import load_inputs
+
+    case = merge(TINY, {"end_year": 2026, "budget_cny": {2024: 2.0e5, 2030: 1.0e5}})
+    inp = load_inputs(write_case(tmp_path, case))
+    assert inp.budget_cny == pytest.approx({2025: 2.0e5 - 1.0e5 / 6, 2026: 2.0e5 - 2.0e5 / 6})
+    typo = run("validate", write_case(tmp_path, merge(TINY, {"budget_cny": {20250: 1.0}}), "t.yaml"))
+    assert typo.exit_code == 2 and "budget_cny.20250: expected a value <= 2100, got 20250" \
+        in typo.output

@@ -309,7 +309,7 @@ def schema_problems(doc: Document, exc: ValidationError, cls: type[BaseModel],
     """One InputProblem per pydantic error, with line, field and an 'expected ..., got ...'."""
     problems = []
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if p not in (NUMBER_TAG, MAP_TAG))
+        loc = tuple(p for p in err["loc"] if p not in (NUMBER_TAG, MAP_TAG, "[key]"))
         full = prefix + loc
         if err["type"] == "extra_forbidden":
             parent = _model_at(cls, loc[:-1])

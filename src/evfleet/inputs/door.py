@@ -14,6 +14,7 @@ from evfleet.document import Document
 from evfleet.inputs.checks import certain_infeasibility
 from evfleet.inputs.record import Inputs
 from evfleet.inputs.resolver import resolve
+from evfleet.inputs.validate import with_city_keys
 
 
 def prepare(case: Case, doc: Document, day_cities: tuple[str, ...] | None = None) -> Inputs:
@@ -22,7 +23,9 @@ def prepare(case: Case, doc: Document, day_cities: tuple[str, ...] | None = None
 
     `doc` locates problems (the case file's lines; a case built in memory has a Document of its
     plain data: `in_memory`). `day_cities`: see resolver.resolve."""
-    inp = resolve(case, load_catalog(case, doc), doc, day_cities)
+    catalog = load_catalog(case, doc)
+    case = with_city_keys(case, catalog)
+    inp = resolve(case, catalog, doc, day_cities)
     return dataclasses.replace(inp, no_plan_because=certain_infeasibility(case, inp, doc))
 
 

@@ -32,13 +32,7 @@ def _case_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputPro
     if case.city not in catalog.cities:
         problems.append(doc.problem(("city",), _unknown_city(case.city, catalog)))
     problems += _class_problems(case, catalog, doc)
-    for key in ("budget_cny", "carbon_cap_t"):  # year maps name years inside the horizon
-        value = getattr(case, key)
-        if isinstance(value, dict):
-            for y in value:
-                if not case.start_year <= y <= case.end_year:
-                    problems.append(doc.problem((key, y), f"expected a year in {case.start_year}-"
-                                                f"{case.end_year}, got {y}"))
+    # a year map may name years outside the horizon: interpolation defines the years inside
     return problems
 
 
@@ -119,7 +113,28 @@ def _duty_problems(case: Case, catalog: Catalog, doc: Document, i: int,
 
 
 def _unknown_city(name: str, catalog: Catalog) -> str:
-    return f"unknown city '{name}'; expected one of {', '.join(sorted(catalog.cities))}"
+    return unknown("city", name, catalog.cities)
+
+
+def city_key(name: str | None, catalog: Catalog) -> str | None:
+    """The catalog's key for a city as a planner may write it: the key, its English name in any
+    case ('Chengdu', 'CHENGDU') or its Chinese name ('成都'); the name unchanged when none
+    matches (validation then names it)."""
+    if name is None or name in catalog.cities:
+        return name
+    wanted = name.strip().casefold()
+    for key, city in catalog.cities.items():
+        if wanted in (key.casefold(), (city.name or "").casefold(), (city.name_zh or "").strip()):
+            return key
+    return name
+
+
+def with_city_keys(case: Case, catalog: Catalog) -> Case:
+    """The case with every city (the case's and each depot's) written as its catalog key."""
+    depots = [dp if dp.city is None or dp.city in catalog.cities
+              else dp.model_copy(update={"city": city_key(dp.city, catalog)})
+              for dp in case.depots]
+    return case.model_copy(update={"city": city_key(case.city, catalog), "depots": depots})
 
 
 def unknown(what: str, name: str, known) -> str:
