@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import TINY, merge, write_case
+from conftest import write_case
 from evfleet.inputs import load_inputs
 
 TRUCK_DUTY = {"name": "long", "vehicle_class": "light-truck", "daily_km": 200,

@@ -162,7 +162,6 @@ class HighsModel:
 
         Ctrl-C stops HiGHS cleanly and raises KeyboardInterrupt with nothing loaded.
         """
-        h = self.h
         if self._last_outcome is not None:  # nothing changed since: the same answer, loaded
             return dataclasses.replace(self._last_outcome, solve_seconds=0.0)
         previous = self._last_solution if warm_start else None
