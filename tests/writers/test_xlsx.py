@@ -1,5 +1,7 @@
 """plan.xlsx: summary first, units in headers, number formats, frozen headers, native charts."""
 
+import json
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -7,20 +9,31 @@ from openpyxl import load_workbook
 
 from evfleet.cli import main
 from evfleet.writers import xlsx
-from evfleet.writers.xlsx import header_and_format
+from evfleet.writers.labels import COLUMNS, label, number_format
 from conftest import TINY, merge, write_case
 from evfleet.results.record import Summary
 from evfleet.solver.highs import Status
 
 
 @pytest.mark.parametrize("column,expected", [
-    ("capex_cny", ("capex_cny [CNY]", "#,##0")), ("pv_kw", ("pv_kw [kW]", "#,##0.0")),
-    ("storage_kwh", ("storage_kwh [kWh]", "#,##0.0")), ("count", ("count [vehicles]", "0")),
-    ("price_cny_per_kwh", ("price_cny_per_kwh [CNY/kWh]", "0.000")), ("depot", ("depot", "General")),
-    ("ev_share", ("ev_share [share]", "0.0%")), ("t", ("t [t CO2]", "#,##0.0")),
+    ("capex_cny", ("Capital spend (CNY)", "#,##0")), ("pv_kw", ("PV in service (kW)", "#,##0.0")),
+    ("storage_kwh", ("Storage in service (kWh)", "#,##0")), ("count", ("Vehicles", "0")),
+    ("price_cny_per_kwh", ("Energy price (CNY/kWh)", "0.000")), ("depot", ("Depot", "General")),
+    ("ev_share", ("Electric share of the fleet", "0.0%")), ("t", ("Emissions (t CO2)", "#,##0.0")),
+    ("no_such_column", ("no such column", "General")),
 ])
-def test_header_units(column, expected):
-    assert header_and_format(column) == expected
+def test_labels_with_units_and_formats(column, expected):
+    assert (label(column), number_format(column)) == expected
+    assert label("capex_cny", "zh") == "投资支出 (CNY)"
+
+
+def test_every_column_of_the_plan_tables_has_a_label(tmp_path):
+    case = write_case(tmp_path, merge(TINY, {"end_year": 2026}))
+    assert CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")]).exit_code == 0
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    columns = {c for p in (tmp_path / "run").glob("*.csv") for c in pd.read_csv(p, nrows=0).columns}
+    columns |= set(summary["per_year"]["2025"])
+    assert sorted(c for c in columns if c not in COLUMNS) == []
 
 
 def test_plan_workbook(tmp_path):
@@ -28,21 +41,58 @@ def test_plan_workbook(tmp_path):
     result = CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
     wb = load_workbook(tmp_path / "run" / "plan.xlsx")
-    assert wb.sheetnames[:4] == ["summary", "fleet mix", "emissions vs cap", "compliance"]
-    assert wb["summary"]["A3"].value == "net present cost [CNY]"
-    purchases = wb["purchases"]
-    assert [c.value for c in purchases[1]] == ["depot", "duty", "model", "year", "count [vehicles]",
-                                               "capex_cny [CNY]"]
+    assert wb.sheetnames[:4] == ["Summary", "Fleet mix", "Emissions vs cap", "Compliance"]
+    summary = wb["Summary"]
+    assert summary["A1"].value == "evfleet plan: tiny"
+    assert [summary["A3"].value, summary["B3"].value] == ["City", "Shenzhen 深圳"]
+    assert summary["A5"].value == "Net present cost (CNY)" and summary["B5"].number_format == "#,##0"
+    years = next(r for r in summary.iter_rows() if r[0].value == "Year")
+    assert [c.value for c in years[:3]] == ["Year", 2025, 2026]  # years across
+    purchases = wb["Purchases"]
+    assert [c.value for c in purchases[1]] == ["Depot", "Duty", "Model", "Year", "Vehicles",
+                                               "Capital spend (CNY)"]
     assert purchases["F2"].number_format == "#,##0" and purchases.freeze_panes == "A2"
-    em = wb["emissions vs cap"]
-    assert [c.value for c in em[1]] == ["year", "emissions_t [t CO2]", "cap_t [t CO2]"]
+    em = wb["Emissions vs cap"]
+    assert [c.value for c in em[1]] == ["Year", "Emissions (t CO2)", "Carbon cap (t CO2)"]
     assert [em["C2"].value, em["C3"].value] == [30, 20]  # the cap, from compliance.csv
     (chart,) = em._charts
-    assert [s.val.numRef.f for s in chart.series] == ["'emissions vs cap'!$B$2:$B$3",
-                                                      "'emissions vs cap'!$C$2:$C$3"]
-    (mix,) = wb["fleet mix"]._charts
+    assert [s.val.numRef.f for s in chart.series] == ["'Emissions vs cap'!$B$2:$B$3",
+                                                      "'Emissions vs cap'!$C$2:$C$3"]
+    (mix,) = wb["Fleet mix"]._charts
     assert mix.grouping == "stacked"
-    assert mix.series[0].val.numRef.f == "'fleet mix'!$B$2:$B$3"
+    assert mix.series[0].val.numRef.f == "'Fleet mix'!$B$2:$B$3"
+
+
+def test_every_sheet_prints_one_page_wide_and_the_summary_on_one_page(tmp_path):
+    case = write_case(tmp_path, merge(TINY, {"end_year": 2026}))
+    assert CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")]).exit_code == 0
+    wb = load_workbook(tmp_path / "run" / "plan.xlsx")
+    for ws in wb:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and ws.oddFooter.right.text == "page &P of &N"
+    assert wb["Summary"].page_setup.fitToHeight == 1
+    assert wb["Energy by hour"].page_setup.fitToHeight == 0
+    assert wb["Energy by hour"].page_setup.orientation == "landscape"  # 17 columns
+    assert wb["Costs"].page_setup.orientation == "portrait"  # 4 columns: more rows a page
+    assert wb["Purchases"].print_title_rows == "$1:$1"
+
+
+def test_a_rule_not_met_is_red_on_the_compliance_sheet_and_named_on_the_summary(tmp_path):
+    tables = {"compliance": pd.DataFrame({"year": [2025, 2025, 2025],
+                                          "rule": ["pilot_ev_share_of_purchases",
+                                                   "pilot_chargers_per_ev", "budget_cny"],
+                                          "required": [0.8, 1.0, 100.0],
+                                          "achieved": [0.5, 0.5, 90.0],
+                                          "met": [False, False, True]}),
+              "fleet": pd.DataFrame({"year": [], "energy": [], "count": []})}
+    summary = Summary("c", Status.OPTIMAL, objective_npv_cny=1.0, mip_gap=0.0, per_year={})
+    xlsx.write_plan_xlsx(tmp_path / "plan.xlsx", summary, tables, pd.DataFrame())
+    wb = load_workbook(tmp_path / "plan.xlsx")
+    fills = [wb["Compliance"].cell(row=r, column=1).fill.fgColor.rgb for r in (2, 3, 4)]
+    assert fills == ["00F4C7C3", "00000000", "00000000"]  # the reference ratio is never a miss
+    lines = [c.value for c in wb["Summary"]["A"] if isinstance(c.value, str)]
+    assert "not met 2025: pilot_ev_share_of_purchases required 0.8, achieved 0.5" in lines
+    assert not any("pilot_chargers_per_ev" in line for line in lines)
 
 
 def test_a_table_longer_than_a_sheet_points_to_its_csv(tmp_path, monkeypatch):
@@ -56,10 +106,10 @@ def test_a_table_longer_than_a_sheet_points_to_its_csv(tmp_path, monkeypatch):
     tables["fleet"] = pd.DataFrame({"year": [], "energy": [], "count": []})
     xlsx.write_plan_xlsx(tmp_path / "plan.xlsx", summary, tables, pd.DataFrame())
     wb = load_workbook(tmp_path / "plan.xlsx")
-    assert [c.value for c in wb["purchases"]["A"]] == ["year", 2025, 2026]
-    assert wb["energy"]["A1"].value == ("3 rows, more than an Excel sheet holds (2 under its "
+    assert [c.value for c in wb["Purchases"]["A"]] == ["Year", 2025, 2026]
+    assert wb["Energy by hour"]["A1"].value == ("3 rows, more than an Excel sheet holds (2 under its "
                                         "header): the whole table is energy.csv beside this workbook")
-    assert wb["energy"].max_row == 1
+    assert wb["Energy by hour"].max_row == 1
 
 
 def test_text_a_workbook_cannot_hold_is_written_with_a_replacement_mark(tmp_path):
@@ -70,5 +120,5 @@ def test_text_a_workbook_cannot_hold_is_written_with_a_replacement_mark(tmp_path
               "fleet": pd.DataFrame({"year": [], "energy": [], "count": []})}
     xlsx.write_plan_xlsx(tmp_path / "plan.xlsx", summary, tables, pd.DataFrame())
     wb = load_workbook(tmp_path / "plan.xlsx")
-    assert wb["purchases"]["A2"].value == "run\ufffd"
-    assert wb["summary"]["B1"].value == "c\ufffd"
+    assert wb["Purchases"]["A2"].value == "run\ufffd"
+    assert wb["Summary"]["A1"].value == "evfleet plan: c\ufffd"

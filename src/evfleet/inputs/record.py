@@ -26,6 +26,7 @@ class Inputs:
     discount_factor: dict[int, float]  # y (incl. end_year + 1) -> 1/(1+r)^(y - start_year)
     depots: tuple[str, ...]
     depot_city: dict[str, str]
+    city_names: dict[str, str]  # city key -> its name as shown, English then Chinese: "Chengdu 成都"
     days: tuple[str, ...]
     day_weight: dict[str, float]  # r -> days of the year it stands for (sum 365)
     day_members: dict[str, tuple[int, ...]]  # r -> the days of the year (0-364) it averages

@@ -54,6 +54,8 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
         name=case.name, years=years, start_year=case.start_year, end_year=case.end_year,
         discount_factor={y: 1.0 / (1.0 + rate) ** (y - case.start_year) for y in horizon},
         depots=tuple(dp.id for dp in case.depots), depot_city=depot_city,
+        city_names={c: " ".join(filter(None, (catalog.cities[c].name, catalog.cities[c].name_zh)))
+                    for c in sorted(set(depot_city.values()))},
         strategy=case.strategy, **f)
 
 

@@ -16,6 +16,7 @@ class Summary:
 
     case: str
     status: Status
+    cities: tuple[str, ...] | None = None  # the depots' cities, English and Chinese, most depots first
     objective_npv_cny: float | None = None
     mip_gap: float | None = None
     bound_npv_cny: float | None = None  # a proven lower bound of the NPV
@@ -64,6 +65,7 @@ class Summary:
         if unknown or "case" not in data or "status" not in data:
             raise ValueError(f"not an evfleet summary (fields {', '.join(unknown) or 'missing'})")
         values = dict(data, status=Status(data["status"]))
-        if values.get("conflicts") is not None:
-            values["conflicts"] = tuple(values["conflicts"])
+        for key in ("conflicts", "cities"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
         return cls(**values)

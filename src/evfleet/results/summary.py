@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import math
 
 import pandas as pd
@@ -10,6 +12,7 @@ from evfleet.inputs import Inputs
 from evfleet.inputs.supply import PUBLIC, SWAP
 from evfleet.results.extract import CAPEX, OPEX
 from evfleet.results.record import Summary
+from evfleet.results.rules import PURCHASE_SHARE_RULE
 
 TOLERANCE = 1e-6  # relative slack allowed when checking a cap met (solver feasibility tolerance)
 
@@ -47,25 +50,6 @@ def supply_kwh(charging: pd.DataFrame) -> dict[str, float]:
     public, swap = float(by.get(PUBLIC, 0.0)), float(by.get(SWAP, 0.0))
     return {"depot_charged_kwh": float(by.sum()) - public - swap, "public_kwh": public,
             "swap_kwh": swap}
-
-
-# compliance.csv rows reported against a reference evfleet does not enforce: chargers per
-# electric vehicle is the pilot cities' public-and-private ratio (about 1:1), a city target; a
-# depot's plan meets its vehicles' charging by chargers.enough, public stations or swap instead.
-REFERENCE_RULES = frozenset({"pilot_chargers_per_ev"})
-PURCHASE_SHARE_RULE = "pilot_ev_share_of_purchases"
-
-
-def unmet(compliance_rows: pd.DataFrame) -> pd.DataFrame:
-    """The compliance rows a plan misses, leaving out reference ratios (REFERENCE_RULES)."""
-    c = compliance_rows
-    return c[~c["met"].astype(bool) & ~c["rule"].isin(REFERENCE_RULES)]
-
-
-def purchase_shares(compliance_rows: pd.DataFrame) -> dict[int, float | None]:
-    """Year -> the electric share of purchases, counting no churn (None: nothing bought)."""
-    c = compliance_rows[compliance_rows["rule"] == PURCHASE_SHARE_RULE]
-    return {int(y): (None if pd.isna(a) else float(a)) for y, a in zip(c["year"], c["achieved"])}
 
 
 def compliance(tables: dict[str, pd.DataFrame], inp: Inputs) -> pd.DataFrame:
@@ -128,4 +112,11 @@ def plan_summary(inp: Inputs, tables: dict[str, pd.DataFrame], baseline: dict | 
     is added to `tables`, the per-year figures computed from them; `fields` are the route's own
     (status, NPV, bound, gap, timings; see record.Summary)."""
     tables["compliance"] = compliance(tables, inp)
-    return Summary(case=inp.name, per_year=per_year(tables, inp), baseline=baseline, **fields)
+    return Summary(case=inp.name, cities=city_names(inp), per_year=per_year(tables, inp),
+                   baseline=baseline, **fields)
+
+
+def city_names(inp: Inputs) -> tuple[str, ...]:
+    """The depots' cities as shown ("Chengdu 成都"), the city of most depots first."""
+    count = Counter(inp.depot_city.values())
+    return tuple(inp.city_names[c] for c in sorted(count, key=lambda c: (-count[c], c)))

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from evfleet.results.folder import REPORT, read_run  # noqa: E402
-from evfleet.results.summary import purchase_shares, unmet  # noqa: E402
+from evfleet.results.rules import purchase_shares, unmet  # noqa: E402
 
 COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
 REPORTED = ("fleet", "costs", "emissions", "compliance", "energy", "purchases", "charging",

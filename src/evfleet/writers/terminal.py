@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from evfleet.results.record import Summary
-from evfleet.results.summary import REFERENCE_RULES, purchase_shares, unmet
+from evfleet.results.rules import REFERENCE_RULES, purchase_shares, unmet
 
 
 def _m(cny: float | None) -> str:

@@ -1,11 +1,15 @@
-"""plan.xlsx: the run's tables as a finished workbook. Pure functions of the tables.
+"""plan.xlsx: the run's tables as a finished workbook a manager can print. Pure functions of the
+tables.
 
-A summary sheet first (key figures, then per-year figures beside the like-for-like plan), then the
-compliance sheet and every table, each with units in its headers, number formats, a frozen header
-row and widths fitted to the content (a table longer than an Excel sheet can hold, such as the
-hourly energy of a network of a thousand depots, is a one-line pointer to its CSV); native Excel
-charts of the fleet mix by year and of emissions against the carbon cap, which a planner can
-restyle in Excel.
+A summary sheet first (the case and its cities, key figures, rules not met, then the figures
+year by year, years across, beside the like-for-like plan), then the compliance sheet (an unmet
+rule filled red) and every table; headers are labels with units from writers/labels.py (English,
+or Chinese with `lang="zh"`), numbers formatted (CNY with thousands separators, shares as %),
+header rows frozen and repeated on every printed page, every sheet set to print landscape on A4,
+one page wide (the summary one page in all), with the case and page in the footer. A table
+longer than an Excel sheet can hold (the hourly energy of a network of a thousand depots) is a
+one-line pointer to its CSV. Native Excel charts of the fleet mix by year and of emissions
+against the carbon cap, which a planner can restyle in Excel.
 """
 
 from __future__ import annotations
@@ -17,36 +21,20 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from evfleet.results.record import Summary
+from evfleet.results.rules import purchase_shares, unmet
+from evfleet.writers.labels import KEY_FIGURES, label, number_format, sheet_title
 
 SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "charging", "solar",
-               "storage",
-               "grid", "costs", "emissions", "excluded", "energy")
+               "storage", "grid", "costs", "emissions", "excluded", "energy")
 
 SHEET_ROWS = 1_048_576  # the most rows an Excel sheet holds, its header row included
-
-# unit suffix of a column name -> (unit shown in the header, number format)
-SUFFIXES = (("_cny_per_kwh", "CNY/kWh", "0.000"), ("_cny", "CNY", "#,##0"),
-            ("_kwh", "kWh", "#,##0.0"), ("_kw", "kW", "#,##0.0"), ("_t", "t CO2", "#,##0.0"),
-            ("_share", "share", "0.0%"), ("_days", "days", "0"), ("_seconds", "s", "0.00"),
-            ("_count", "count", "0"))
-# bare column names and what they count or measure
-BARE = {"count": ("vehicles", "0"), "installed": ("chargers", "0"), "added": ("chargers", "0"),
-        "t": ("t CO2", "#,##0.0"), "year": (None, "0"), "bought": (None, "0"), "hour": ("h", "0"),
-        "cny": ("CNY", "#,##0"), "required": (None, "General"), "achieved": (None, "General"),
-        "vehicles": (None, "0"), "kwh": ("kWh a year", "#,##0")}
-
-
-def header_and_format(column: str) -> tuple[str, str]:
-    """'capex_cny' -> ('capex_cny [CNY]', '#,##0'); names without a unit are left as they are."""
-    for suffix, unit, fmt in SUFFIXES:
-        if column.endswith(suffix):
-            return f"{column} [{unit}]", fmt
-    unit, fmt = BARE.get(column, (None, "General"))
-    return (f"{column} [{unit}]" if unit else column), fmt
+MAX_WIDTH = 40  # characters: a wider column wraps
+UNMET = PatternFill("solid", fgColor="F4C7C3")  # a rule not met
 
 
 def cell_value(v):
@@ -60,46 +48,131 @@ def cell_value(v):
     return v.item() if hasattr(v, "item") else v
 
 
-def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, start_row: int = 1):
-    ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
-    headers = [header_and_format(str(c)) for c in frame.columns]
-    for j, (text, _) in enumerate(headers, start=1):
-        cell = ws.cell(row=start_row, column=j, value=text)
+PORTRAIT_MAX_WIDTH = 95  # characters of columns that still print well on a portrait A4 page
+
+
+def _print_setup(ws: Worksheet, case: str, title_rows: str | None = "1:1",
+                 one_page: bool = False) -> None:
+    """A4, one page wide (and one tall with `one_page`): portrait for a narrow table (more rows
+    a page), landscape for a wide one; the header row repeated on every page, the case, sheet
+    and page number in the footer."""
+    width = sum(d.width or 8 for d in ws.column_dimensions.values())
+    ws.page_setup.orientation = "portrait" if width <= PORTRAIT_MAX_WIDTH else "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.left.text = cell_value(f"evfleet plan: {case}")
+    ws.oddFooter.center.text = "&A"
+    ws.oddFooter.right.text = "page &P of &N"
+
+
+def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, case: str, lang: str = "en",
+           start_row: int = 1) -> Worksheet:
+    """A table: labelled headers (bold, wrapped), formatted numbers, widths fitted, print set."""
+    title = sheet_title(name, lang)
+    ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+    columns = [str(c) for c in frame.columns]
+    for j, column in enumerate(columns, start=1):
+        cell = ws.cell(row=start_row, column=j, value=label(column, lang))
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    formats = [number_format(c) for c in columns]
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, v in enumerate(row, start=1):
-            cell = ws.cell(row=i, column=j, value=cell_value(v))
-            cell.number_format = headers[j - 1][1]
-    for j, (text, _) in enumerate(headers, start=1):
-        sample = max((len(str(v)) for v in frame.iloc[:200, j - 1] if cell_value(v) is not None),
-                     default=0)
-        ws.column_dimensions[get_column_letter(j)].width = min(max(len(text), sample) + 2, 60)
+            ws.cell(row=i, column=j, value=cell_value(v)).number_format = formats[j - 1]
+    for j, column in enumerate(columns, start=1):
+        sample = max((len(_shown(v, formats[j - 1])) for v in frame.iloc[:200, j - 1]
+                      if cell_value(v) is not None), default=0)
+        words = max((len(w) for w in label(column, lang).split()), default=4)
+        ws.column_dimensions[get_column_letter(j)].width = min(max(sample, words, 6) + 2,
+                                                               MAX_WIDTH)
+    _print_setup(ws, case, f"{start_row}:{start_row}")
     return ws
 
 
-def _summary_sheet(wb: Workbook, summary: Summary, per_year: pd.DataFrame) -> None:
+def _shown(v, fmt: str) -> str:
+    """About as wide as Excel shows `v` in format `fmt` (for column widths)."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and "#,##0" in fmt:
+        return f"{v:,.1f}"
+    return str(v)
+
+
+def _summary_sheet(wb: Workbook, summary: Summary, per_year: pd.DataFrame,
+                   compliance: pd.DataFrame | None, lang: str) -> None:
+    """The case, its cities and key figures; the rules not met; then year by year (years across,
+    one row a figure, the like-for-like plan's figures below): one printed page."""
     ws = wb.active
-    ws.title = "summary"
-    key = [("case", summary.case, "General"), ("status", summary.status.value, "General"),
-           ("net present cost [CNY]", summary.objective_npv_cny, "#,##0"),
-           ("like-for-like net present cost [CNY]", summary.baseline_npv_cny, "#,##0"),
-           ("MIP gap [share]", summary.mip_gap, "0.00%"),
-           ("build [s]", summary.build_seconds, "0.00"), ("solve [s]", summary.solve_seconds, "0.00")]
-    for i, (label, value, fmt) in enumerate(key, start=1):
-        ws.cell(row=i, column=1, value=label).font = Font(bold=True)
-        ws.cell(row=i, column=2, value=cell_value(value)).number_format = fmt
-    _sheet(wb, "summary", per_year, start_row=len(key) + 2)
-    ws.column_dimensions["A"].width = 38
-    ws.freeze_panes = None
+    ws.title = sheet_title("summary", lang)
+    ws["A1"] = cell_value(f"evfleet plan: {summary.case}")
+    ws["A1"].font = Font(bold=True, size=14)
+    base = summary.baseline_npv_cny
+    saving = None if base is None or summary.objective_npv_cny is None else \
+        base - summary.objective_npv_cny
+    key = [("city", ", ".join(summary.cities or ())), ("status", summary.status.value),
+           ("objective_npv_cny", summary.objective_npv_cny), ("baseline_npv_cny", base),
+           ("saving_cny", saving), ("mip_gap", summary.mip_gap),
+           ("solve_seconds", summary.solve_seconds)]
+    row = 3
+    for name, value in key:
+        ws.cell(row=row, column=1, value=label(name, lang, KEY_FIGURES)).font = Font(bold=True)
+        cell = ws.cell(row=row, column=2, value=cell_value(value))
+        cell.number_format = number_format(name, KEY_FIGURES)
+        cell.alignment = Alignment(horizontal="left")
+        row += 1
+    row = _unmet_lines(ws, compliance, row + 1, lang)
+    _years_across(ws, per_year, row + 1, lang)
+    ws.column_dimensions["A"].width = 44
+    _print_setup(ws, summary.case, None, one_page=True)
+
+
+def _unmet_lines(ws: Worksheet, compliance: pd.DataFrame | None, row: int, lang: str) -> int:
+    """One red line per rule not met (reference ratios aside), or one line saying all are met."""
+    missed = [] if compliance is None else list(unmet(compliance).itertuples())
+    if not missed:
+        ws.cell(row=row, column=1, value="每年均满足所有规则" if lang == "zh"
+                else "Every rule is met in every year")
+        return row + 1
+    for r in missed:
+        cell = ws.cell(row=row, column=1, value=f"not met {r.year}: {r.rule} required "
+                       f"{r.required:g}, achieved {r.achieved:g}")
+        cell.fill = UNMET
+        row += 1
+    return row
+
+
+def _years_across(ws: Worksheet, per_year: pd.DataFrame, row: int, lang: str) -> None:
+    """The per-year table turned: a row per figure, a column per year."""
+    if per_year.empty:
+        return
+    years = [int(y) for y in per_year["year"]]
+    ws.cell(row=row, column=1, value="年份" if lang == "zh" else "Year").font = Font(bold=True)
+    for j, y in enumerate(years, start=2):
+        ws.cell(row=row, column=j, value=y).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(j)].width = 13
+    for name in per_year.columns:
+        if name == "year":
+            continue
+        row += 1
+        own = name.removeprefix("baseline_")
+        text = label(own, lang) + ("" if own == name else
+                                   (" (同型替换)" if lang == "zh" else " (like-for-like)"))
+        ws.cell(row=row, column=1, value=text)
+        for j, v in enumerate(per_year[name], start=2):
+            ws.cell(row=row, column=j, value=cell_value(v)).number_format = number_format(own)
 
 
 def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: Summary,
-                  caps: dict[int, float]) -> None:
+                  caps: dict[int, float], lang: str) -> None:
     fleet = tables["fleet"]
     mix = fleet.pivot_table(index="year", columns="energy", values="count", aggfunc="sum",
                             fill_value=0).reset_index() if len(fleet) else pd.DataFrame({"year": []})
     mix.columns = [str(c) if c == "year" else f"{c}_count" for c in mix.columns]
-    ws = _sheet(wb, "fleet mix", mix)
+    ws = _sheet(wb, "fleet mix", mix, summary.case, lang)
     ws.freeze_panes = "A2"
     if len(mix):
         chart = BarChart()
@@ -114,7 +187,7 @@ def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: Summar
     em = pd.DataFrame({"year": years,
                        "emissions_t": [summary.per_year[str(y)]["emissions_t"] for y in years],
                        "cap_t": [caps.get(y) for y in years]})
-    ws = _sheet(wb, "emissions vs cap", em)
+    ws = _sheet(wb, "emissions vs cap", em, summary.case, lang)
     ws.freeze_panes = "A2"
     chart = LineChart()
     chart.title, chart.y_axis.title, chart.x_axis.title = "Emissions and carbon cap", "t CO2", "year"
@@ -126,23 +199,40 @@ def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: Summar
 
 
 def write_plan_xlsx(path: Path, summary: Summary, tables: dict[str, pd.DataFrame],
-                    per_year: pd.DataFrame) -> None:
+                    per_year: pd.DataFrame, lang: str = "en") -> None:
     """plan.xlsx: summary, charts, compliance and every table."""
     wb = Workbook()
-    _summary_sheet(wb, summary, per_year)
     comp = tables.get("compliance")
+    if comp is not None and len(per_year):
+        shares = purchase_shares(comp)
+        per_year = per_year.copy()
+        per_year.insert(list(per_year.columns).index("ev_share") + 1 if "ev_share" in per_year
+                        else len(per_year.columns), "ev_share_of_purchases",
+                        [shares.get(int(y)) for y in per_year["year"]])
+    _summary_sheet(wb, summary, per_year, comp, lang)
     caps = {} if comp is None else {int(r.year): float(r.required) for r in comp.itertuples()
                                      if r.rule == "carbon_cap_t"}
-    _chart_sheets(wb, tables, summary, caps)
+    _chart_sheets(wb, tables, summary, caps, lang)
     for name in SHEET_ORDER:
         if name not in tables:
             continue
         if len(tables[name]) >= SHEET_ROWS:  # Excel could not open it: the CSV holds it whole
-            wb.create_sheet(name)["A1"] = (
+            wb.create_sheet(sheet_title(name, lang))["A1"] = (
                 f"{len(tables[name]):,} rows, more than an Excel sheet holds "
                 f"({SHEET_ROWS - 1:,} under its header): the whole table is {name}.csv beside "
                 "this workbook")
             continue
-        ws = _sheet(wb, name, tables[name])
+        ws = _sheet(wb, name, tables[name], summary.case, lang)
         ws.freeze_panes = "A2"
+        if name == "compliance":
+            _mark_unmet(ws, tables[name])
     wb.save(path)
+
+
+def _mark_unmet(ws: Worksheet, compliance: pd.DataFrame) -> None:
+    """Fill the row of every rule not met (reference ratios aside) red."""
+    rows = {position for position, index in enumerate(compliance.index, start=2)
+            if index in set(unmet(compliance).index)}
+    for i in sorted(rows):
+        for cell in ws[i]:
+            cell.fill = UNMET

@@ -1,0 +1,129 @@
+"""The one table of labels every writer uses: a column, a per-year figure or a sheet as a planner
+reads it, in English and in Chinese, with its unit and its number format.
+
+A column not in COLUMNS is shown by its name with '_' as spaces (never silently dropped); a test
+keeps every column of the plan tables in the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Label:
+    en: str
+    zh: str
+    unit: str | None = None  # shown after the label: "Capital spend (CNY)"
+    number_format: str = "General"  # Excel's
+
+
+CNY, KW, KWH, T, SHARE, COUNT = "#,##0", "#,##0.0", "#,##0", "#,##0.0", "0.0%", "0"
+
+COLUMNS: dict[str, Label] = {
+    # keys of every table
+    "depot": Label("Depot", "站点"), "duty": Label("Duty", "运营任务"),
+    "model": Label("Model", "车型/设备型号"), "year": Label("Year", "年份", None, "0"),
+    "energy": Label("Energy", "能源"), "day": Label("Representative day", "典型日"),
+    "hour": Label("Hour", "小时", None, "0"), "charger": Label("Charger model", "充电设备型号"),
+    "category": Label("Category", "类别"), "source": Label("Source", "来源"),
+    "rule": Label("Rule", "规则"), "reason": Label("Reason", "原因"),
+    "supply": Label("Supply", "补能方式"), "classes": Label("Vehicle classes", "适用车类"),
+    # counts
+    "count": Label("Vehicles", "车辆数", None, COUNT),
+    "bought": Label("Bought in", "购置年份", None, "0"),
+    "installed": Label("Chargers in service", "在用充电设备", None, COUNT),
+    "added": Label("Chargers added", "新增充电设备", None, COUNT),
+    "vehicles": Label("Vehicles", "车辆数", None, COUNT),
+    # money
+    "capex_cny": Label("Capital spend", "投资支出", "CNY", CNY),
+    "opex_cny": Label("Operating cost", "运营成本", "CNY", CNY),
+    "value_cny": Label("Sale or residual value", "残值/售价", "CNY", CNY),
+    "cost_cny": Label("Cost a year", "年成本", "CNY", CNY),
+    "cny": Label("Amount", "金额", "CNY", CNY),
+    "discounted_cny": Label("Discounted amount", "折现金额", "CNY", CNY),
+    "price_cny_per_kwh": Label("Energy price", "电价", "CNY/kWh", "0.000"),
+    # energy and power
+    "kwh": Label("Energy a year", "年电量", "kWh", KWH),
+    "weight_days": Label("Days it stands for", "代表天数", "days", "0"),
+    "month": Label("Month", "月份", None, "0"),
+    "temperature_c": Label("Daytime temperature", "日间气温", "°C", "0.0"),
+    "charge_kw": Label("Charging", "充电功率", "kW", KW),
+    "building_kw": Label("Building load", "建筑负荷", "kW", KW),
+    "grid_kw": Label("Grid import", "电网取电", "kW", KW),
+    "pv_output_kw": Label("PV output", "光伏出力", "kW", KW),
+    "pv_used_kw": Label("PV used on site", "光伏自用", "kW", KW),
+    "export_kw": Label("PV exported", "光伏上网", "kW", KW),
+    "storage_charge_kw": Label("Storage charging", "储能充电", "kW", KW),
+    "storage_discharge_kw": Label("Storage discharging", "储能放电", "kW", KW),
+    "storage_soc_kwh": Label("Storage state of charge", "储能电量", "kWh", KW),
+    "connection_kw": Label("Grid connection", "接入容量", "kW", KW),
+    "added_kw": Label("Added", "新增", "kW", KW),
+    "peak_kw": Label("Yearly peak", "年度最大需量", "kW", KW),
+    "demand_charged": Label("Demand charge applies", "按需量计费"),
+    "pv_kw": Label("PV in service", "光伏装机", "kW", KW),
+    "storage_kwh": Label("Storage in service", "储能容量", "kWh", KWH),
+    "added_kwh": Label("Added", "新增", "kWh", KWH),
+    "depot_charged_kwh": Label("Charged at depots", "场站充电量", "kWh", KWH),
+    "public_kwh": Label("Charged in public", "公共充电量", "kWh", KWH),
+    "swap_kwh": Label("Battery swap", "换电电量", "kWh", KWH),
+    # emissions and compliance
+    "t": Label("Emissions", "排放", "t CO2", T),
+    "emissions_t": Label("Emissions", "排放", "t CO2", T),
+    "cap_t": Label("Carbon cap", "碳排放上限", "t CO2", T),
+    "required": Label("Required", "要求值"), "achieved": Label("Achieved", "实际值"),
+    "met": Label("Met", "是否达标"),
+    # per-year figures of summary.json
+    "ev_count": Label("Electric vehicles", "新能源车辆", None, COUNT),
+    "ice_count": Label("Diesel and petrol vehicles", "燃油车辆", None, COUNT),
+    "ev_share": Label("Electric share of the fleet", "新能源车辆占比", None, SHARE),
+    "ev_share_of_purchases": Label("Electric share of purchases", "新购新能源占比", None, SHARE),
+    "chargers": Label("Chargers in service", "在用充电设备", None, COUNT),
+    "electricity_count": Label("Electric", "纯电", None, COUNT),
+    "diesel_count": Label("Diesel", "柴油", None, COUNT),
+    "gasoline_count": Label("Petrol", "汽油", None, COUNT),
+}
+
+SHEETS: dict[str, Label] = {
+    "summary": Label("Summary", "摘要"), "fleet mix": Label("Fleet mix", "车队构成"),
+    "emissions vs cap": Label("Emissions vs cap", "排放与上限"),
+    "compliance": Label("Compliance", "合规"), "fleet": Label("Fleet", "车队"),
+    "purchases": Label("Purchases", "购置"), "retirements": Label("Retirements", "退役"),
+    "chargers": Label("Chargers", "充电设备"), "charging": Label("Charging", "补能"),
+    "solar": Label("Solar", "光伏"), "storage": Label("Storage", "储能"),
+    "grid": Label("Grid", "电网"), "costs": Label("Costs", "成本"),
+    "emissions": Label("Emissions", "排放"), "excluded": Label("Excluded", "不可用组合"),
+    "energy": Label("Energy by hour", "逐时能量"), "depots": Label("By depot", "分站点"),
+}
+
+# key figures of the summary sheet
+KEY_FIGURES: dict[str, Label] = {
+    "case": Label("Case", "方案"), "city": Label("City", "城市"),
+    "status": Label("Status", "求解状态"),
+    "objective_npv_cny": Label("Net present cost", "净现值成本", "CNY", CNY),
+    "baseline_npv_cny": Label("Like-for-like net present cost", "同型替换净现值成本", "CNY", CNY),
+    "saving_cny": Label("Saving against like-for-like", "较同型替换节省", "CNY", CNY),
+    "mip_gap": Label("Proven within (gap)", "最优性间隙", None, "0.00%"),
+    "solve_seconds": Label("Solve time", "求解时间", "s", "0.0"),
+}
+
+
+def label(key: str, lang: str = "en", table: dict[str, Label] = COLUMNS) -> str:
+    """'capex_cny' -> 'Capital spend (CNY)' (or '投资支出 (CNY)'); an unknown key by its name."""
+    found = table.get(key)
+    if found is None:
+        return key.replace("_", " ")
+    text = found.zh if lang == "zh" else found.en
+    return f"{text} ({found.unit})" if found.unit else text
+
+
+def number_format(key: str, table: dict[str, Label] = COLUMNS) -> str:
+    found = table.get(key)
+    return found.number_format if found else "General"
+
+
+def sheet_title(name: str, lang: str = "en") -> str:
+    """A sheet's tab name (Excel: at most 31 characters)."""
+    return label(name, lang, SHEETS)[:31]
