@@ -78,13 +78,13 @@ def _report_input(exc: InputError) -> None:
 
 
 def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
-               debug: bool, decompose=None) -> int:
+               debug: bool, decompose=None, lang: str | None = None) -> int:
     """Solve one case, print its plan or its problems; the exit status it deserves."""
     from evfleet.pipeline import solve_case
     from evfleet.writers.terminal import plan_text
 
     try:
-        run = solve_case(case, out, options, force=force, decompose=decompose)
+        run = solve_case(case, out, options, force=force, decompose=decompose, lang=lang)
     except InputError as exc:
         _report_input(exc)
         return EXIT_BAD_INPUT
@@ -139,10 +139,14 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
               help="with --decompose: solve the depots on this Dask cluster")
 @click.option("--progress", is_flag=True,
               help="with --decompose: report each round (bound, plan, seconds) as it ends")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="language of plan.xlsx's sheets and headers [default: the case's lang, "
+                   "else en]")
 @click.option("--debug", is_flag=True, help="show a traceback on unexpected errors")
 def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, gap: float,
           threads: int | None, force: bool, strategy: str | None, decompose: str | None,
-          workers: int | None, scheduler: str | None, progress: bool, debug: bool) -> None:
+          workers: int | None, scheduler: str | None, progress: bool, lang: str | None,
+          debug: bool) -> None:
     """Solve each CASE (YAML or .xlsx case file) and write its plan.
 
     Exit status: 0 every case has a plan; 1 some case has none; 2 some case has bad input.
@@ -166,7 +170,7 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
     worst = EXIT_PLAN
     try:
         for case in cases:
-            worst = max(worst, _solve_one(case, out, options, force, debug, split))
+            worst = max(worst, _solve_one(case, out, options, force, debug, split, lang))
     except KeyboardInterrupt:
         click.echo("interrupted: nothing was written for the case being solved", err=True)
         sys.exit(130)

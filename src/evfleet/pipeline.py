@@ -45,11 +45,12 @@ def case_record(doc: Document) -> str:
 
 def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
                options: SolveOptions = SolveOptions(), force: bool = False,
-               decompose: DecomposeOptions | None = None) -> Run:
+               decompose: DecomposeOptions | None = None, lang: str | None = None) -> Run:
     """`evfleet solve`: everything from the case file to the written plan. With `decompose`, a
-    network is solved depot by depot (decompose/)."""
+    network is solved depot by depot (decompose/). `lang`: plan.xlsx's, else the case's."""
     loaded = load(case_path)
     inp, doc = loaded.inputs, loaded.doc
+    lang = lang or loaded.case.lang
     out = Path(out_dir) if out_dir is not None else Path("runs") / inp.name
     check_output_dir(out, inp.name, force)
     case_text = case_record(doc)
@@ -68,7 +69,7 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
                     exc.lines.append(f"the earlier plan in {out}/ is kept; this attempt's "
                                      f"summary.json and case.yaml are in {written}/")
             raise
-        write_run(out, summary, tables, case_text)
+        write_run(out, summary, tables, case_text, lang)
         if (out / REPORT).is_file():  # a report of the earlier plan: made again for this one
             from evfleet.writers.report import write_report  # matplotlib: only when needed
 

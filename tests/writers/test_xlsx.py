@@ -122,3 +122,18 @@ def test_text_a_workbook_cannot_hold_is_written_with_a_replacement_mark(tmp_path
     wb = load_workbook(tmp_path / "plan.xlsx")
     assert wb["Purchases"]["A2"].value == "run\ufffd"
     assert wb["Summary"]["A1"].value == "evfleet plan: c\ufffd"
+
+
+@pytest.mark.parametrize("how", ["option", "case"])
+def test_a_workbook_in_chinese(tmp_path, how):
+    data = merge(TINY, {"lang": "zh"} if how == "case" else {})
+    args = ["--lang", "zh"] if how == "option" else []
+    case = write_case(tmp_path, data)
+    result = CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run"), *args])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(tmp_path / "run" / "plan.xlsx")
+    assert wb.sheetnames[:4] == ["摘要", "车队构成", "排放与上限", "合规"]
+    assert [c.value for c in wb["购置"][1]] == ["站点", "运营任务", "车型/设备型号", "年份",
+                                              "车辆数", "投资支出 (CNY)"]
+    assert wb["摘要"]["A1"].value == "evfleet 规划方案: tiny"
+    assert wb["摘要"]["A3"].value == "城市" and wb["摘要"]["B3"].value == "Shenzhen 深圳"

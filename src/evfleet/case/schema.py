@@ -103,6 +103,7 @@ class Case(Strict):
     representative_days: int | None = Field(default=None, ge=1, le=365)  # None: policy default
     hour_blocks: bool = False  # merge hours of equal tariff and similar profiles (inputs.hourly.hour_blocks)
     strategy: Literal["direct", "lp-fix"] = "direct"  # how HiGHS is run (solver.highs.HighsModel)
+    lang: Literal["en", "zh"] = "en"  # the language of plan.xlsx's labels (writers/labels.py)
     catalog: str | None = None
     vehicles: dict[str, dict[str, Any]] = {}
     chargers: dict[str, dict[str, Any]] = {}

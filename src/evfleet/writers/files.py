@@ -152,10 +152,11 @@ def _has_plan(folder: Path) -> bool:
 
 
 def write_run(out: Path, summary: Summary, tables: dict[str, pd.DataFrame],
-              case_text: str | None = None) -> Path:
+              case_text: str | None = None, lang: str = "en") -> Path:
     """Write the run into `out` (see the module's rules); returns the folder written: `out`, or
     `out/NO_PLAN_DIR` when this run has no plan and `out` keeps an earlier one. `case_text`, the
-    case file as given, is kept as case.yaml so that runs can be compared input by input."""
+    case file as given, is kept as case.yaml so that runs can be compared input by input; `lang`
+    is plan.xlsx's ("en" or "zh")."""
     if not summary.has_plan and _has_plan(out):
         out = out / NO_PLAN_DIR
     out.mkdir(parents=True, exist_ok=True)
@@ -170,7 +171,7 @@ def write_run(out: Path, summary: Summary, tables: dict[str, pd.DataFrame],
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
         if summary.has_plan:
-            write_plan_xlsx(tmp / "plan.xlsx", summary, tables, summary_frame(summary))
+            write_plan_xlsx(tmp / "plan.xlsx", summary, tables, summary_frame(summary), lang)
         _move_in(tmp, out, summary.has_plan)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -110,6 +110,23 @@ KEY_FIGURES: dict[str, Label] = {
 }
 
 
+# words of the workbook that are no column: titles, axes, lines
+TEXTS: dict[str, Label] = {
+    "plan": Label("evfleet plan", "evfleet 规划方案"),
+    "all_met": Label("Every rule is met in every year", "每年均满足所有规则"),
+    "not_met": Label("not met", "未满足"), "required": Label("required", "要求"),
+    "achieved": Label("achieved", "实际"), "like_for_like": Label("like-for-like", "同型替换"),
+    "fleet_by_energy": Label("Fleet by energy", "按能源分车队"),
+    "emissions_and_cap": Label("Emissions and carbon cap", "排放与碳排放上限"),
+    "vehicles": Label("vehicles", "车辆"), "year": Label("year", "年份"),
+}
+
+
+def text(key: str, lang: str = "en") -> str:
+    """A word of TEXTS in `lang`."""
+    return label(key, lang, TEXTS)
+
+
 def label(key: str, lang: str = "en", table: dict[str, Label] = COLUMNS) -> str:
     """'capex_cny' -> 'Capital spend (CNY)' (or '投资支出 (CNY)'); an unknown key by its name."""
     found = table.get(key)

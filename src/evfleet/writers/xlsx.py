@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from evfleet.results.record import Summary
 from evfleet.results.rules import purchase_shares, unmet
-from evfleet.writers.labels import KEY_FIGURES, label, number_format, sheet_title
+from evfleet.writers.labels import KEY_FIGURES, label, number_format, sheet_title, text
 
 SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "charging", "solar",
                "storage", "grid", "costs", "emissions", "excluded", "energy")
@@ -108,7 +108,7 @@ def _summary_sheet(wb: Workbook, summary: Summary, per_year: pd.DataFrame,
     one row a figure, the like-for-like plan's figures below): one printed page."""
     ws = wb.active
     ws.title = sheet_title("summary", lang)
-    ws["A1"] = cell_value(f"evfleet plan: {summary.case}")
+    ws["A1"] = cell_value(f"{text('plan', lang)}: {summary.case}")
     ws["A1"].font = Font(bold=True, size=14)
     base = summary.baseline_npv_cny
     saving = None if base is None or summary.objective_npv_cny is None else \
@@ -134,12 +134,12 @@ def _unmet_lines(ws: Worksheet, compliance: pd.DataFrame | None, row: int, lang:
     """One red line per rule not met (reference ratios aside), or one line saying all are met."""
     missed = [] if compliance is None else list(unmet(compliance).itertuples())
     if not missed:
-        ws.cell(row=row, column=1, value="每年均满足所有规则" if lang == "zh"
-                else "Every rule is met in every year")
+        ws.cell(row=row, column=1, value=text("all_met", lang))
         return row + 1
     for r in missed:
-        cell = ws.cell(row=row, column=1, value=f"not met {r.year}: {r.rule} required "
-                       f"{r.required:g}, achieved {r.achieved:g}")
+        cell = ws.cell(row=row, column=1, value=f"{text('not_met', lang)} {r.year}: {r.rule} "
+                       f"{text('required', lang)} {r.required:g}, "
+                       f"{text('achieved', lang)} {r.achieved:g}")
         cell.fill = UNMET
         row += 1
     return row
@@ -150,7 +150,7 @@ def _years_across(ws: Worksheet, per_year: pd.DataFrame, row: int, lang: str) ->
     if per_year.empty:
         return
     years = [int(y) for y in per_year["year"]]
-    ws.cell(row=row, column=1, value="年份" if lang == "zh" else "Year").font = Font(bold=True)
+    ws.cell(row=row, column=1, value=label("year", lang)).font = Font(bold=True)
     for j, y in enumerate(years, start=2):
         ws.cell(row=row, column=j, value=y).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(j)].width = 13
@@ -159,9 +159,8 @@ def _years_across(ws: Worksheet, per_year: pd.DataFrame, row: int, lang: str) ->
             continue
         row += 1
         own = name.removeprefix("baseline_")
-        text = label(own, lang) + ("" if own == name else
-                                   (" (同型替换)" if lang == "zh" else " (like-for-like)"))
-        ws.cell(row=row, column=1, value=text)
+        shown = label(own, lang) + ("" if own == name else f" ({text('like_for_like', lang)})")
+        ws.cell(row=row, column=1, value=shown)
         for j, v in enumerate(per_year[name], start=2):
             ws.cell(row=row, column=j, value=cell_value(v)).number_format = number_format(own)
 
@@ -177,7 +176,8 @@ def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: Summar
     if len(mix):
         chart = BarChart()
         chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
-        chart.title, chart.y_axis.title, chart.x_axis.title = "Fleet by energy", "vehicles", "year"
+        chart.title, chart.y_axis.title, chart.x_axis.title = (
+            text("fleet_by_energy", lang), text("vehicles", lang), text("year", lang))
         chart.add_data(Reference(ws, min_col=2, max_col=len(mix.columns), min_row=1,
                                  max_row=1 + len(mix)), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(mix)))
@@ -190,7 +190,8 @@ def _chart_sheets(wb: Workbook, tables: dict[str, pd.DataFrame], summary: Summar
     ws = _sheet(wb, "emissions vs cap", em, summary.case, lang)
     ws.freeze_panes = "A2"
     chart = LineChart()
-    chart.title, chart.y_axis.title, chart.x_axis.title = "Emissions and carbon cap", "t CO2", "year"
+    chart.title, chart.y_axis.title, chart.x_axis.title = (
+        text("emissions_and_cap", lang), "t CO2", text("year", lang))
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=1 + len(em)),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(em)))
