@@ -150,6 +150,12 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
     """Solve each CASE (YAML or .xlsx case file) and write its plan.
 
     Exit status: 0 every case has a plan; 1 some case has none; 2 some case has bad input.
+
+    \b
+    Examples:
+      evfleet solve cases/shenzhen-depot.yaml
+      evfleet solve my-case.yaml --out runs/try-1 --time-limit 300 --lang zh
+      evfleet solve cases/pilot-15.yaml --decompose depot --progress
     """
     if progress:
         logging.getLogger("evfleet.decompose").setLevel(logging.INFO)
@@ -180,7 +186,14 @@ def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, g
 @main.command()
 @click.argument("case", type=click.Path(path_type=Path))
 def validate(case: Path) -> None:
-    """Check CASE without solving: every problem, one per line."""
+    """Check CASE without solving: every problem, one per line.
+
+    Exit status: 0 valid; 1 valid but provably without a plan (the cause is named); 2 bad input.
+
+    \b
+    Example:
+      evfleet validate my-case.yaml
+    """
     from evfleet.inputs import load_inputs
 
     try:
@@ -234,7 +247,13 @@ def cities(name: str | None, plot: Path | None) -> None:
               help="file to write [default: NAME.yaml]")
 def new(name: str, city: str, depots: int, start_year: int, end_year: int, lat: float | None,
         lon: float | None, out: Path | None) -> None:
-    """Write a commented, valid starting case NAME for CITY."""
+    """Write a commented, valid starting case NAME for CITY.
+
+    \b
+    Examples:
+      evfleet new my-network --city chengdu --depots 3
+      evfleet new hub --city hefei --lat 31.82 --lon 117.23
+    """
     import re
 
     from evfleet.new_case import new_case_text
@@ -266,7 +285,12 @@ def new(name: str, city: str, depots: int, start_year: int, end_year: int, lat: 
               show_default=True, help="workbook to write (CSV twins go beside it)")
 @click.option("--force", is_flag=True, help="replace an existing workbook")
 def compare(runs: tuple[Path, ...], base: str | None, out: Path, force: bool) -> None:
-    """Compare run folders (written by evfleet solve) side by side in one workbook."""
+    """Compare run folders (written by evfleet solve) side by side in one workbook.
+
+    \b
+    Example:
+      evfleet compare runs/base runs/low-budget runs/tight-cap -o compare.xlsx
+    """
     from evfleet.results.folder import read_run
     from evfleet.studies.compare import input_differences, kpi_table, per_year_tables
     from evfleet.writers.compare import write_compare
@@ -297,7 +321,12 @@ def compare(runs: tuple[Path, ...], base: str | None, out: Path, force: bool) ->
 @main.command()
 @click.argument("run", type=click.Path(path_type=Path))
 def report(run: Path) -> None:
-    """Charts (PNG) and a self-contained report.html for a run folder written by evfleet solve."""
+    """Charts (PNG) and a self-contained report.html for a run folder written by evfleet solve.
+
+    \b
+    Example:
+      evfleet report runs/shenzhen-depot
+    """
     from evfleet.writers.report import write_report
 
     try:
@@ -363,6 +392,11 @@ def sweep(case: Path, study: Path, out: Path | None, workers: int | None, schedu
 
     Exit status: 0 the study ran (failed variants are listed in results.csv); 2 bad input;
     130 interrupted (finished variants are kept).
+
+    \b
+    Examples:
+      evfleet sweep cases/shenzhen-depot.yaml cases/studies/shenzhen-prices.yaml
+      evfleet sweep my-case.yaml study.yaml --workers 2 --breakpoint budget_cny
     """
     import os
 
