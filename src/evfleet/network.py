@@ -1,6 +1,6 @@
 """Generate realistic courier networks as case data (plain dicts ready to dump as YAML).
 
-Depot archetypes follow shared/reference/data-15-cities.md §7.6 (E):
+Depot archetypes follow ref §7.6 (E; docs/sources.md says what it rests on):
 - delivery station: 20-40 e-tricycles and 3-8 micro or light vans; 100-250 kVA; 500-1,500 m2 roof;
 - city distribution centre: 30-80 vans and light trucks plus 20-50 tricycles; 630-1,250 kVA;
   3,000-10,000 m2 roof;

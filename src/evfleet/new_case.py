@@ -30,7 +30,7 @@ HEADER = """\
 # min_ev_share_of_purchases   the pilot's 80 %: electric vehicles bought >= share x all bought
 # demand_charge_exempt_until  no demand charge through this year (charging-facility exemption)
 #
-# The depots are sized like real courier sites (shared/reference §7.6): a distribution centre
+# The depots are sized like real courier sites (docs/sources.md, ref §7.6): a distribution centre
 # with light trucks, vans and tricycles, and delivery stations with vans and tricycles. Replace
 # them with your own: roof_m2, grid_kw, building_load_kw, and per duty the daily km, the vehicles
 # needed now, the growth per year and the fleet owned today.
