@@ -25,8 +25,20 @@ def test_report_is_self_contained(tmp_path):
     assert "Plan for tiny" in page and "Year by year" in page
     # the supply mix: 2 vans a year on the one charger model, 2 x 7,300 kWh at 0.1 CNY
     assert "How the electric vehicles charge" in page
-    assert re.search(r"<td>2025</td>\s*<td>c</td>\s*<td>2</td>\s*<td>14,600.00</td>\s*"
-                     r"<td>1,460.00</td>", page)
+    # (whole CNY and kWh with thousands separators, labelled headers)
+    assert re.search(r"<td>2025</td>\s*<td>c</td>\s*<td>2</td>\s*<td>14,600</td>\s*"
+                     r"<td>1,460</td>", page)
+    assert "<th>Energy a year (kWh)</th>" in page and "<th>Cost a year (CNY)</th>" in page
+    assert "Shenzhen 深圳" in page
+    # the typical day is named as a planner reads it, never by its code
+    assert re.search(r"alt=\"report-typical-day\"", page)
+
+
+def test_a_representative_day_is_named_by_month_temperature_and_weight():
+    from evfleet.writers.labels import day_label
+
+    assert day_label(1, 62.0, -3.2) == "a January day, -3 °C by day, for 62 days a year"
+    assert day_label(7, 31.0, 28.6, "zh") == "7月典型日，日间 29 °C，代表每年 31 天"
 
 
 def test_report_on_a_folder_without_plan(tmp_path):

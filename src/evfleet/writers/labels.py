@@ -29,7 +29,7 @@ COLUMNS: dict[str, Label] = {
     "energy": Label("Energy", "能源"), "day": Label("Representative day", "典型日"),
     "hour": Label("Hour", "小时", None, "0"), "charger": Label("Charger model", "充电设备型号"),
     "category": Label("Category", "类别"), "source": Label("Source", "来源"),
-    "rule": Label("Rule", "规则"), "reason": Label("Reason", "原因"),
+    "rule": Label("Rule", "规则"), "reason": Label("Reason", "原因"), "": Label("", ""),
     "supply": Label("Supply", "补能方式"), "classes": Label("Vehicle classes", "适用车类"),
     # counts
     "count": Label("Vehicles", "车辆数", None, COUNT),
@@ -79,6 +79,8 @@ COLUMNS: dict[str, Label] = {
     "ev_count": Label("Electric vehicles", "新能源车辆", None, COUNT),
     "ice_count": Label("Diesel and petrol vehicles", "燃油车辆", None, COUNT),
     "ev_share": Label("Electric share of the fleet", "新能源车辆占比", None, SHARE),
+    "ev_share_of_fleet": Label("Electric share of the fleet", "新能源车辆占比", None, SHARE),
+    "value": Label("Value", "数值"),
     "ev_share_of_purchases": Label("Electric share of purchases", "新购新能源占比", None, SHARE),
     "chargers": Label("Chargers in service", "在用充电设备", None, COUNT),
     "electricity_count": Label("Electric", "纯电", None, COUNT),
@@ -144,3 +146,16 @@ def number_format(key: str, table: dict[str, Label] = COLUMNS) -> str:
 def sheet_title(name: str, lang: str = "en") -> str:
     """A sheet's tab name (Excel: at most 31 characters)."""
     return label(name, lang, SHEETS)[:31]
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def day_label(month: int, weight_days: float, temperature_c: float, lang: str = "en") -> str:
+    """A representative day as a planner reads it: 'a January day, -3 °C by day, for 62 days a
+    year' (its code, such as r-0101, stays in energy.csv)."""
+    if lang == "zh":
+        return f"{month}月典型日，日间 {temperature_c:.0f} °C，代表每年 {weight_days:.0f} 天"
+    return (f"a {MONTHS[month - 1]} day, {temperature_c:.0f} °C by day, for {weight_days:.0f} "
+            "days a year")

@@ -18,6 +18,7 @@ import pandas as pd  # noqa: E402
 
 from evfleet.results.folder import REPORT, read_run  # noqa: E402
 from evfleet.results.rules import purchase_shares, unmet  # noqa: E402
+from evfleet.writers.labels import day_label, label, number_format  # noqa: E402
 
 COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
 REPORTED = ("fleet", "costs", "emissions", "compliance", "energy", "purchases", "charging",
@@ -101,9 +102,15 @@ def chart_day(tables, ax) -> str:
     twin.step(d["hour"], d["price_cny_per_kwh"], where="post", color="#c0392b", ls="--",
               label="tariff")
     twin.set_ylabel("CNY/kWh")
-    title = f"{depot}, {int(d['year'].iloc[0])}, day {day} ({d['weight_days'].iloc[0]:.0f} days)"
+    first = d.iloc[0]
+    title = (f"{depot}, {int(first['year'])}: "
+             + day_label(int(first["month"]), float(first["weight_days"]),
+                         float(first["temperature_c"])))
     ax.set(title=title, xlabel="hour (Beijing time)", ylabel="kW")
-    ax.legend(fontsize=7, loc="upper left")
+    lines, names = ax.get_legend_handles_labels()
+    more, more_names = twin.get_legend_handles_labels()
+    ax.legend(lines + more, names + more_names, fontsize=7, ncol=3, loc="upper center",
+              bbox_to_anchor=(0.5, -0.18), frameon=False)  # below the plot, never over it
     return title
 
 
@@ -122,7 +129,28 @@ def _png(folder: Path, name: str, draw, tables) -> Path:
 
 
 def _table_html(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:,.2f}", na_rep="")
+    """A table with labelled headers (writers/labels.py) and numbers as a planner reads them:
+    CNY and kWh whole with thousands separators, shares as %, kW to a tenth."""
+    shown = frame.copy()
+    for column in shown.columns:
+        fmt = number_format(str(column))
+        if fmt == "General" or not pd.api.types.is_numeric_dtype(shown[column]):
+            continue
+        shown[column] = [("" if pd.isna(v) else _number(v, fmt)) for v in shown[column]]
+    shown.columns = [label(str(c)) if str(c) else "" for c in shown.columns]
+    return shown.to_html(index=False, border=0, na_rep="")
+
+
+def _number(v: float, fmt: str) -> str:
+    if fmt.endswith("%"):
+        return f"{v:.1%}"
+    if fmt == "0":  # years, hours, counts
+        return f"{v:.0f}"
+    if fmt == "#,##0":
+        return f"{v:,.0f}"
+    if fmt == "0.000":
+        return f"{v:.3f}"
+    return f"{v:,.1f}"
 
 
 def write_report(folder: Path) -> list[Path]:
@@ -143,7 +171,7 @@ def write_report(folder: Path) -> list[Path]:
     chargers = chargers[chargers["year"] == chargers["year"].max()].groupby(
         ["charger", "classes"], as_index=False)[["installed"]].sum() if len(chargers) else chargers
     base = summary.baseline_npv_cny
-    head = [("status", summary.status.value),
+    head = [("cities", ", ".join(summary.cities or ())), ("status", summary.status.value),
             ("net present cost", f"{summary.objective_npv_cny / 1e6:,.2f} M CNY"),
             ("like-for-like net present cost", f"{base / 1e6:,.2f} M CNY" if base else ""),
             ("MIP gap", f"{summary.mip_gap:.2%}" if summary.mip_gap is not None else "")]
