@@ -317,3 +317,12 @@ def test_a_year_map_may_name_years_outside_the_horizon(tmp_path):
     typo = run("validate", write_case(tmp_path, merge(TINY, {"budget_cny": {20250: 1.0}}), "t.yaml"))
     assert typo.exit_code == 2 and "budget_cny.20250: expected a value <= 2100, got 20250" \
         in typo.output
+
+
+def test_a_subsidy_above_the_price_is_refused_not_clipped(tmp_path):
+    path = write_case(tmp_path, merge(TINY, {"vehicles": {"e": {"subsidy_cny": 5000}}}))
+    result = run("validate", path)
+    assert result.exit_code == 2
+    line = path.read_text().splitlines().index("    subsidy_cny: 5000") + 1
+    assert (f"{path}:{line}: vehicles.e.subsidy_cny: expected a subsidy of at most the price "
+            "(2,000 CNY in 2025), got 5,000") in result.output

@@ -11,6 +11,7 @@ from evfleet.catalog.load import Catalog
 from evfleet.document import Document
 from evfleet.errors import InputProblem
 from evfleet.inputs.fleet import range_km
+from evfleet.yearly import by_year
 
 ROOF_TOLERANCE_KW = 1e-9  # pv_kw may equal the roof's capacity up to float rounding
 
@@ -32,7 +33,25 @@ def _case_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputPro
     if case.city not in catalog.cities:
         problems.append(doc.problem(("city",), _unknown_city(case.city, catalog)))
     problems += _class_problems(case, catalog, doc)
+    problems += _subsidy_problems(case, catalog, doc)
     # a year map may name years outside the horizon: interpolation defines the years inside
+    return problems
+
+
+def _subsidy_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputProblem]:
+    """A subsidy above the model's price in some year of the horizon would be a gift per
+    purchase the model cannot see (the net price is never below 0): refused, never clipped."""
+    years = range(case.start_year, case.end_year + 1)
+    problems = []
+    for kind, models in (("vehicles", catalog.vehicles), ("chargers", catalog.chargers)):
+        for j, model in models.items():
+            price, subsidy = by_year(model.price_cny, years), by_year(model.subsidy_cny, years)
+            over = [y for y in years if subsidy[y] > price[y] + 1e-9]
+            if over:
+                y = over[0]
+                problems.append(doc.problem((kind, j, "subsidy_cny"), f"expected a subsidy of at "
+                                            f"most the price ({price[y]:,.0f} CNY in {y}), got "
+                                            f"{subsidy[y]:,.0f}"))
     return problems
 
 
