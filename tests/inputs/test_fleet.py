@@ -51,7 +51,8 @@ def test_owned_vehicles_form_cohorts_or_are_past_their_life(resolve_tiny):
     assert inp.exit_year["dep", "run", "d", 2024] == 2026  # end_year 2025: leaves at end + 1
 
 
-def test_subsidies_lower_the_price_never_below_zero(resolve_tiny):
-    inp = resolve_tiny({"vehicles": {"e": {"subsidy_cny": 500}, "d": {"subsidy_cny": 5000}}})
+def test_subsidies_lower_the_price_down_to_zero(resolve_tiny):
+    # a subsidy above the price is refused (tests/test_cli.py); one equal to it makes it free
+    inp = resolve_tiny({"vehicles": {"e": {"subsidy_cny": 500}, "d": {"subsidy_cny": 1000}}})
     assert inp.buy_price_cny["dep", "run", "e", 2025] == 1500
     assert inp.buy_price_cny["dep", "run", "d", 2025] == 0
