@@ -12,9 +12,32 @@ depot's subproblem in the worker that built it (decompose/worker.py) and prices 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+
+PR_SET_PDEATHSIG = 1  # Linux prctl(2): the signal a process gets when its parent dies
+
+
+def end_with_parent(parent_pid: int) -> None:
+    """A worker's initializer: on Linux the kernel ends the worker (SIGTERM) when the process
+    that started it dies, however it dies (SIGKILL included), so no worker outlives an evfleet
+    that was killed; elsewhere nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except OSError:
+        return
+    if os.getppid() != parent_pid:  # the parent died before the call above took effect
+        os._exit(1)
 
 
 class InlineExecutor:
@@ -57,7 +80,8 @@ class LocalExecutor:
 
     def _new_pool(self, workers: int | None = None) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(workers or self.workers,
-                                      mp_context=multiprocessing.get_context("spawn"))
+                                      mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=end_with_parent, initargs=(os.getpid(),))
 
     def submit_to(self, slot: int, fn: Callable, *args: Any) -> cf.Future:
         """On the slot's own one-process pool (started on first use, again if it died)."""

@@ -7,6 +7,7 @@ Two vans: all diesel 2,000 + 7,300 p; one of each 3,830 + 3,650 p (capex 3,100);
 """
 
 import json
+from pathlib import Path
 import signal
 import subprocess
 import sys
@@ -204,6 +205,42 @@ def test_bad_study_input_is_one_line_per_problem_and_exit_2(case, tmp_path):
     assert result.exit_code == 2
     assert "--breakpoint: budget_cny: expected one of the study's parameters" in result.output
     assert not list(tmp_path.glob("*/sweep.json"))  # nothing was solved
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers end with their parent "
+                    "through Linux's prctl")
+def test_workers_end_with_a_sweep_killed_by_sigkill(case, tmp_path):
+    study = study_file(tmp_path, {"design": "lhs", "samples": 200, "seed": 3,
+                                  "parameters": {DIESEL: {"low": 0.1, "high": 1.0}}})
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "evfleet", "sweep", str(case), str(study),
+                             "-o", str(out), "--workers", "2", "--gap", "0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("s*/summary.json"))) < 2:
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2 and proc.poll() is None  # two workers (and the resource tracker)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if Path(f"/proc/{w}/stat").exists()
+                and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
 
 
 def test_scenario_names_are_never_paths_nor_another_variants_folder(case, tmp_path):
