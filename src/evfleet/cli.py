@@ -390,8 +390,9 @@ def sweep(case: Path, study: Path, out: Path | None, workers: int | None, schedu
           debug: bool) -> None:
     """Solve the variants of STUDY (a study file) on CASE; re-running reuses finished variants.
 
-    Exit status: 0 the study ran (failed variants are listed in results.csv); 2 bad input;
-    130 interrupted (finished variants are kept).
+    Exit status: 0 every variant has its answer (a plan, or a proof it has none); 1 some
+    variant failed without one (a lost worker, an internal error: listed in results.csv,
+    retried by running again); 2 bad input; 130 interrupted (finished variants are kept).
 
     \b
     Examples:
@@ -431,6 +432,11 @@ def sweep(case: Path, study: Path, out: Path | None, workers: int | None, schedu
                f"{rep.reused} reused from an earlier run, {rep.failed} failed "
                f"({', '.join(f'{n} {s}' for s, n in sorted(counts.items()))})")
     click.echo(f"wrote {rep.out_dir}/: {', '.join(rep.files)} and one folder per variant")
+    errors = int((rep.results["status"] == "error").sum())
+    if errors:  # no answer for these (a lost worker, an internal error): never a silent exit 0
+        click.echo(f"{errors} variant{'s' if errors != 1 else ''} failed without an answer (the "
+                   "reason is in results.csv); run the same command again to retry them", err=True)
+        sys.exit(EXIT_NO_PLAN)
 
 
 @main.command("export-case")

@@ -207,6 +207,25 @@ def test_bad_study_input_is_one_line_per_problem_and_exit_2(case, tmp_path):
     assert not list(tmp_path.glob("*/sweep.json"))  # nothing was solved
 
 
+def test_ctrl_c_leaves_results_csv_with_the_finished_variants_marked_finished(case, tmp_path):
+    study = study_file(tmp_path, {"design": "lhs", "samples": 200, "seed": 3,
+                                  "parameters": {DIESEL: {"low": 0.1, "high": 1.0}}})
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "evfleet", "sweep", str(case), str(study),
+                             "-o", str(out), "--workers", "1", "--gap", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("s*/summary.json"))) < 3:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    finished = {p.parent.name for p in out.glob("s*/summary.json")}
+    results = pd.read_csv(out / "results.csv").set_index("variant")
+    assert len(results) == 200 and len(finished) >= 3
+    assert set(results.index[results["status"] == "optimal"]) == finished
+    assert (results.loc[~results.index.isin(finished), "status"] == "not_run").all()
+
+
 def _children(pid: int) -> set[int]:
     """Live processes whose parent is `pid` (Linux /proc)."""
     found = set()
@@ -297,3 +316,28 @@ def test_a_sweep_moves_the_swap_fee_by_path(tmp_path):
     assert rows.loc["base", "objective_npv_cny"] == pytest.approx(2240, abs=1e-6)
     assert rows.loc["vehicles.t.swap.fee_cny_per_month=20", "objective_npv_cny"] == pytest.approx(
         2485, abs=1e-6)
+
+
+def test_a_variant_without_an_answer_makes_the_sweep_exit_1(case, tmp_path, monkeypatch):
+    # the worker solving 'lost' dies twice (here: its call raises, as a killed worker's future
+    # does); the other variants are answered, results.csv says why 'lost' has none, exit 1
+    from evfleet.studies import sweep as sweep_module
+
+    real = sweep_module.solve_variant
+
+    def dies_on_lost(task):
+        if task.variant == "lost":
+            raise RuntimeError("worker killed")
+        return real(task)
+
+    monkeypatch.setattr(sweep_module, "solve_variant", dies_on_lost)
+    study = study_file(tmp_path, {"design": "scenarios", "scenarios": {"lost": {DIESEL: 1.0},
+                                                                       "kept": {DIESEL: 0.5}}})
+    result = CliRunner().invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "o"),
+                                       "--workers", "1"])
+    assert result.exit_code == 1
+    assert ("1 variant failed without an answer (the reason is in results.csv); run the same "
+            "command again to retry them") in result.output
+    res = pd.read_csv(tmp_path / "o" / "results.csv").set_index("variant")
+    assert res.loc["lost", "status"] == "error" and "worker lost twice" in res.loc["lost", "reason"]
+    assert res.loc["kept", "status"] == "optimal"

@@ -114,7 +114,7 @@ def sweep(case_path: str | Path, study_path: str | Path, out_dir: str | Path | N
     rows: dict[str, dict] = {}
     breakpoints: list[list[dict]] = []
     try:
-        rows.update(_run(st, planned, checked, executor, report, progress, "variants"))
+        _run(st, planned, checked, executor, report, progress, "variants", rows)
         if st.study.design == "frontier":
             free = rows.get("cap-free")
             if free is None or free["status"] not in ("optimal", "time_limit"):
@@ -124,8 +124,8 @@ def sweep(case_path: str | Path, study_path: str | Path, out_dir: str | Path | N
             summary = read_summary(st.out_dir / "cap-free")
             emissions = {int(y): v["emissions_t"] for y, v in summary.per_year.items()}
             more = frontier_variants(st.study, emissions)
-            rows.update(_run(st, more, {v.name: _variant_data(st, v) for v in more}, executor,
-                             report, progress, "frontier"))
+            _run(st, more, {v.name: _variant_data(st, v) for v in more}, executor, report,
+                 progress, "frontier", rows)
             planned += more
         for p in _breakpoint_params(st):
             breakpoints.append(_breakpoint(st, p, executor, report, rows, progress))
@@ -255,9 +255,9 @@ def _kept(st: _Study, v: Variant, record: dict) -> Summary | None:
 
 
 def _run(st: _Study, planned: list[Variant], data: dict[str, _Checked], executor,
-         report: SweepReport, progress: Progress, phase: str) -> dict[str, dict]:
-    """Solve what is not finished yet; every outcome written as soon as it arrives."""
-    rows: dict[str, dict] = {}
+         report: SweepReport, progress: Progress, phase: str, rows: dict[str, dict]) -> None:
+    """Solve what is not finished yet; every outcome written as soon as it arrives and put in
+    `rows` at once, so that an interruption (Ctrl-C) leaves the finished ones marked finished."""
     todo = []
     for v in planned:
         record = _record(st, v, data[v.name].data)
@@ -268,7 +268,7 @@ def _run(st: _Study, planned: list[Variant], data: dict[str, _Checked], executor
         else:
             todo.append((v, record))
     if not todo:
-        return rows
+        return
     progress.start(phase, len(todo))
     futures = {}
     for v, record in todo:
@@ -292,7 +292,6 @@ def _run(st: _Study, planned: list[Variant], data: dict[str, _Checked], executor
                 progress.advance(outcome)
     finally:
         progress.finish()
-    return rows
 
 
 def _task(st: _Study, v: Variant, checked: _Checked) -> Task:
@@ -404,8 +403,8 @@ def _breakpoint(st: _Study, p: Parameter, executor, report: SweepReport, rows: d
     def signature(x: float) -> tuple:
         v = variant_at(x)
         if v.name not in rows:
-            rows.update(_run(st, [v], {v.name: _variant_data(st, v)}, executor, report,
-                             progress, f"breakpoint {p.path}"))
+            _run(st, [v], {v.name: _variant_data(st, v)}, executor, report, progress,
+                 f"breakpoint {p.path}", rows)
         return _plan_signature(st.out_dir / v.name, rows[v.name]["status"])
 
     found = []
