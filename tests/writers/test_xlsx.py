@@ -75,6 +75,9 @@ def test_every_sheet_prints_one_page_wide_and_the_summary_on_one_page(tmp_path):
     assert wb["Energy by hour"].page_setup.orientation == "landscape"  # 17 columns
     assert wb["Costs"].page_setup.orientation == "portrait"  # 4 columns: more rows a page
     assert wb["Purchases"].print_title_rows == "$1:$1"
+    # 'Capital spend (CNY)' (19 characters) wraps in its 9-wide column (the widest of '4,000.0'
+    # and 'Capital', + 2) over ceil(19 / 7) = 3 lines of 15 pt
+    assert wb["Purchases"].row_dimensions[1].height == 45
 
 
 def test_a_rule_not_met_is_red_on_the_compliance_sheet_and_named_on_the_summary(tmp_path):

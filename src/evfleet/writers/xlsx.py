@@ -34,6 +34,7 @@ SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "c
 
 SHEET_ROWS = 1_048_576  # the most rows an Excel sheet holds, its header row included
 MAX_WIDTH = 40  # characters: a wider column wraps
+HEADER_LINE_PT = 15  # the height of one line of header text
 UNMET = PatternFill("solid", fgColor="F4C7C3")  # a rule not met
 
 
@@ -85,12 +86,16 @@ def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, case: str, lang: str = 
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, v in enumerate(row, start=1):
             ws.cell(row=i, column=j, value=cell_value(v)).number_format = formats[j - 1]
+    lines = 1
     for j, column in enumerate(columns, start=1):
         sample = max((len(_shown(v, formats[j - 1])) for v in frame.iloc[:200, j - 1]
                       if cell_value(v) is not None), default=0)
         words = max((len(w) for w in label(column, lang).split()), default=4)
-        ws.column_dimensions[get_column_letter(j)].width = min(max(sample, words, 6) + 2,
-                                                               MAX_WIDTH)
+        width = min(max(sample, words, 6) + 2, MAX_WIDTH)
+        ws.column_dimensions[get_column_letter(j)].width = width
+        lines = max(lines, math.ceil(len(label(column, lang)) / (width - 2)))
+    # a wrapped header gets the rows it needs (no viewer grows a row for wrapped text on its own)
+    ws.row_dimensions[start_row].height = HEADER_LINE_PT * lines
     _print_setup(ws, case, f"{start_row}:{start_row}")
     return ws
 
