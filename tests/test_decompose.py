@@ -183,3 +183,14 @@ def test_the_no_churn_share_rule_holds_across_depots(tmp_path):
     assert got["bound_npv_cny"] <= expected + 1e-6
     gone = pd.read_csv(out / "retirements.csv")
     assert gone.query("reason == 'sold early'").empty
+
+
+def test_a_network_proved_without_a_plan_is_refused_before_any_depot_is_solved(tmp_path):
+    # two depots, two vans each to buy in 2025 at 1,000 CNY at least: 4,000 needed, 500 given
+    case = write_case(tmp_path, twin(budget=500), "twin.yaml")
+    result = CliRunner().invoke(main, ["solve", str(case), "-o", str(tmp_path / "dec"),
+                                       "--decompose", "depot", "--workers", "1"])
+    assert result.exit_code == 1
+    assert "by 2025 4,000 CNY needed, 500 given, 3,500 short" in result.output
+    summary = json.loads((tmp_path / "dec" / "summary.json").read_text())
+    assert summary["status"] == "infeasible" and "decomposition" not in summary

@@ -18,7 +18,7 @@ from evfleet.inputs import Inputs, load
 from evfleet.results.extract import excluded_table
 from evfleet.results.folder import REPORT
 from evfleet.results.record import Summary
-from evfleet.single import refuse_certain_infeasibility, solve_inputs
+from evfleet.single import solve_inputs
 from evfleet.solver.highs import SolveOptions
 from evfleet.writers.files import check_output_dir, run_lock, write_run
 
@@ -56,7 +56,6 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
     case_text = case_record(doc)
     with run_lock(out):
         try:
-            refuse_certain_infeasibility(inp)
             if decompose is not None and len(inp.depots) > 1:
                 summary, tables = solve_decomposed(loaded, decompose)
             else:

@@ -207,16 +207,23 @@ def test_bad_study_input_is_one_line_per_problem_and_exit_2(case, tmp_path):
     assert not list(tmp_path.glob("*/sweep.json"))  # nothing was solved
 
 
-def test_ctrl_c_leaves_results_csv_with_the_finished_variants_marked_finished(case, tmp_path):
+def _long_sweep(case, tmp_path, workers: int, finished: int):
+    """A 200-variant sweep in its own process, once `finished` variants have been written:
+    (the process, its study folder)."""
     study = study_file(tmp_path, {"design": "lhs", "samples": 200, "seed": 3,
                                   "parameters": {DIESEL: {"low": 0.1, "high": 1.0}}})
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "evfleet", "sweep", str(case), str(study),
-                             "-o", str(out), "--workers", "1", "--gap", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "-o", str(out), "--workers", str(workers), "--gap", "0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(out.glob("s*/summary.json"))) < 3:
+    while time.monotonic() < deadline and len(list(out.glob("s*/summary.json"))) < finished:
         time.sleep(0.05)
+    return proc, out
+
+
+def test_ctrl_c_leaves_results_csv_with_the_finished_variants_marked_finished(case, tmp_path):
+    proc, out = _long_sweep(case, tmp_path, workers=1, finished=3)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 130
     finished = {p.parent.name for p in out.glob("s*/summary.json")}
@@ -226,13 +233,21 @@ def test_ctrl_c_leaves_results_csv_with_the_finished_variants_marked_finished(ca
     assert (results.loc[~results.index.isin(finished), "status"] == "not_run").all()
 
 
+def _state(pid: int) -> str | None:
+    """A process's state letter (Linux /proc; 'Z' a zombie), None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
 def _children(pid: int) -> set[int]:
-    """Live processes whose parent is `pid` (Linux /proc)."""
+    """Live processes whose parent is `pid`."""
     found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        except (OSError, IndexError):
             continue
         if int(fields[1]) == pid and fields[0] != "Z":
             found.add(int(stat.parent.name))
@@ -242,24 +257,15 @@ def _children(pid: int) -> set[int]:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers end with their parent "
                     "through Linux's prctl")
 def test_workers_end_with_a_sweep_killed_by_sigkill(case, tmp_path):
-    study = study_file(tmp_path, {"design": "lhs", "samples": 200, "seed": 3,
-                                  "parameters": {DIESEL: {"low": 0.1, "high": 1.0}}})
-    out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "evfleet", "sweep", str(case), str(study),
-                             "-o", str(out), "--workers", "2", "--gap", "0"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(out.glob("s*/summary.json"))) < 2:
-        time.sleep(0.05)
+    proc, _ = _long_sweep(case, tmp_path, workers=2, finished=2)
     workers = _children(proc.pid)
     assert len(workers) >= 2 and proc.poll() is None  # two workers (and the resource tracker)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+    while time.monotonic() < deadline and any(_state(w) not in (None, "Z") for w in workers):
         time.sleep(0.1)
-    assert not [w for w in workers if Path(f"/proc/{w}/stat").exists()
-                and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert [w for w in workers if _state(w) not in (None, "Z")] == []
 
 
 def test_scenario_names_are_never_paths_nor_another_variants_folder(case, tmp_path):

@@ -56,6 +56,7 @@ from evfleet.inputs import Inputs, Loaded
 from evfleet.parallel import make_executor
 from evfleet.results.record import Summary
 from evfleet.results.summary import plan_summary
+from evfleet.single import refuse_certain_infeasibility
 from evfleet.solver.highs import SolveOptions, Status
 
 log = logging.getLogger(__name__)
@@ -181,8 +182,10 @@ class _Progress:
 
 def solve_decomposed(loaded: Loaded,
                      opts: DecomposeOptions) -> tuple[Summary, dict[str, pd.DataFrame]]:
-    """The network plan from depot plans, with the bound it proves. Raises NoPlanError."""
+    """The network plan from depot plans, with the bound it proves. Raises NoPlanError (at
+    once for a network the checks prove has no plan: single.refuse_certain_infeasibility)."""
     inp = loaded.inputs
+    refuse_certain_infeasibility(inp)
     limits, keys = coupling_limits(inp), coupling_keys(inp)
     progress = _Progress(len(keys))
     deadline = (progress.start + opts.solve.time_limit_s) if opts.solve.time_limit_s else None

@@ -237,8 +237,7 @@ def write_plan_xlsx(path: Path, summary: Summary, tables: dict[str, pd.DataFrame
 
 def _mark_unmet(ws: Worksheet, compliance: pd.DataFrame) -> None:
     """Fill the row of every rule not met (reference ratios aside) red."""
-    rows = {position for position, index in enumerate(compliance.index, start=2)
-            if index in set(unmet(compliance).index)}
-    for i in sorted(rows):
+    missed = set(unmet(compliance).index)
+    for i in (row for row, index in enumerate(compliance.index, start=2) if index in missed):
         for cell in ws[i]:
             cell.fill = UNMET
