@@ -90,11 +90,18 @@ def cache_folder() -> Path:
     return Path(base) / "evfleet"
 
 
+PV_CACHE_MAX_BYTES = 1_000_000  # a cached year is 8,760 numbers, about 80 kB
+MAX_OUTPUT_KW_PER_KWP = 1.0  # a panel gives at most its peak (STC) rating; the shipped max is 0.62
+
+
 def cached_pv_year(lat: float, lon: float, annual_kwh_per_kwp: float) -> np.ndarray:
-    """pv_year, computed once per (lat, lon, yield) and then read from the cache folder."""
+    """pv_year, computed once per (lat, lon, yield) and then read from the cache folder. A cache
+    file that is not a year of this yield (truncated, edited, not a regular file) is computed
+    again and replaced, never trusted."""
     path = cache_folder() / "pv" / f"{lat:.4f}_{lon:.4f}_{annual_kwh_per_kwp:.2f}.csv"
-    if path.exists():
-        return np.loadtxt(path, delimiter=",").reshape(365, 24)
+    cached = read_cached_year(path, annual_kwh_per_kwp)
+    if cached is not None:
+        return cached
     year = pv_year(lat, lon, annual_kwh_per_kwp)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,6 +110,25 @@ def cached_pv_year(lat: float, lon: float, annual_kwh_per_kwp: float) -> np.ndar
         tmp.replace(path)
     except OSError:
         pass  # a read-only home: recompute next time
+    return year
+
+
+def read_cached_year(path: Path, annual_kwh_per_kwp: float) -> np.ndarray | None:
+    """The (365, 24) year kept at `path`, or None when there is none or it is not one: a regular
+    file of at most PV_CACHE_MAX_BYTES holding 8,760 finite outputs in [0, MAX_OUTPUT_KW_PER_KWP] kW/kWp that sum to
+    the yield (to the 1e-6 kW of the saved digits, 8,760 times over)."""
+    try:
+        if not path.is_file() or path.stat().st_size > PV_CACHE_MAX_BYTES:
+            return None
+        year = np.loadtxt(path, delimiter=",", ndmin=2)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if year.shape != (365, 24) or not np.all(np.isfinite(year)):
+        return None
+    if year.min() < 0.0 or year.max() > MAX_OUTPUT_KW_PER_KWP:
+        return None
+    if abs(year.sum() - annual_kwh_per_kwp) > 8760 * 1e-6 + 1e-9:
+        return None
     return year
 
 
