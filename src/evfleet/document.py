@@ -207,11 +207,7 @@ def read_yaml(path: str | Path, what: str = "case file") -> Document:
         raise InputError([InputProblem(shown, _long_integer_line(text), "", "expected an "
                                        f"integer of at most {MAX_INT_DIGITS} digits")]) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        reason = (exc.problem or exc.context or "invalid YAML").strip()
-        if "another document" in reason:
-            reason = "expected one YAML document, found a second (a '---' line)"
+        line, reason = syntax_problem(exc)
         raise InputError([InputProblem(shown, line, "", f"YAML syntax error: {reason}")]) from None
     except YAMLError as exc:
         raise InputError([InputProblem(shown, None, "", f"YAML error: {exc}")]) from None
@@ -228,6 +224,30 @@ def read_yaml(path: str | Path, what: str = "case file") -> Document:
         raise InputError([InputProblem(shown, None, "", f"expected mappings and lists nested "
                                        f"at most {MAX_DEPTH} deep")]) from None
     return Document(shown, tree, data)
+
+
+def syntax_problem(exc: MarkedYAMLError) -> tuple[int | None, str]:
+    """The line a planner must fix and what is wrong there. The parser notices an unclosed quote
+    at the end of the file and an unclosed '{' or '[' on a later line; both are reported at the
+    line where they were opened, with the line where the parser noticed."""
+    problem, context = (exc.problem or "").strip(), (exc.context or "").strip()
+    at = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+    opened = exc.context_mark.line + 1 if exc.context_mark is not None else None
+    if "quoted scalar" in context and opened is not None:
+        return opened, "a quoted text opened on this line is never closed"
+    if "flow mapping" in context and opened is not None:
+        return opened, f"a '{{' opened on this line is not closed ({problem} at line {at})"
+    if "flow sequence" in context and opened is not None:
+        return opened, f"a '[' opened on this line is not closed ({problem} at line {at})"
+    if "duplicate key" in problem:
+        key = problem.split('"')[1] if problem.count('"') >= 2 else "a key"
+        return at, f"the key '{key}' is given twice in one mapping"
+    if "another document" in problem:
+        return at, "expected one YAML document, found a second (a '---' line)"
+    if "mapping values are not allowed" in problem:
+        return at, ("a ':' where no key may start (is this line indented like its neighbours, "
+                    "or does a value hold ': ' without quotes?)")
+    return at if at is not None else opened, problem or context or "invalid YAML"
 
 
 def _long_integer_line(text: str) -> int | None:
@@ -306,22 +326,36 @@ def shown(value: Any) -> str:
 
 def schema_problems(doc: Document, exc: ValidationError, cls: type[BaseModel],
                     prefix: Loc = (), data: Any = None) -> list[InputProblem]:
-    """One InputProblem per pydantic error, with line, field and an 'expected ..., got ...'."""
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if p not in (NUMBER_TAG, MAP_TAG, "[key]"))
-        full = prefix + loc
+    """One InputProblem per pydantic error, with line, field and an 'expected ..., got ...'. A
+    required field reported missing beside a misspelt key that names it ('gird_kw', did you mean
+    'grid_kw'?) is one problem, the misspelling, not two."""
+    errors = [(tuple(p for p in err["loc"] if p not in (NUMBER_TAG, MAP_TAG, "[key]")), err)
+              for err in exc.errors(include_url=False)]
+    suggested = {}  # (parent loc, suggested field) -> the misspelt key's loc
+    for loc, err in errors:
         if err["type"] == "extra_forbidden":
             parent = _model_at(cls, loc[:-1])
-            options = sorted(parent.model_fields) if parent else []
-            close = difflib.get_close_matches(str(loc[-1]), options, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            close = difflib.get_close_matches(str(loc[-1]), sorted(parent.model_fields)
+                                              if parent else [], n=1)
+            if close:
+                suggested[(loc[:-1], close[0])] = loc
+    missing = {loc for loc, err in errors if err["type"] == "missing"}
+    problems = []
+    for loc, err in errors:
+        if err["type"] == "extra_forbidden":
+            close = [field for (parent, field), at in suggested.items() if at == loc]
+            hint = f" (did you mean '{close[0]}'?" if close else ""
+            if close:
+                required = loc[:-1] + (close[0],) in missing
+                hint += " it is required)" if required else ")"
             message = f"unknown field{hint}"
         elif err["type"] == "missing":
+            if (loc[:-1], loc[-1]) in suggested:
+                continue
             message = _expected(err)
         else:
             message = f"{_expected(err)}, got {shown(err.get('input'))}"
             if err["type"] == "value_error" and "got" in _expected(err):
                 message = _expected(err)
-        problems.append(doc.problem(full, message))
+        problems.append(doc.problem(prefix + loc, message))
     return problems

@@ -44,6 +44,16 @@ def alias_bomb() -> str:
     ("two-documents", "name: a\n---\nname: b\n",
      ":2: YAML syntax error: expected one YAML document, found a second (a '---' line)"),
     ("latin-1", "name: caf\xe9\n", ":1: expected UTF-8 text, got bytes in another encoding"),
+    # where the planner must fix it, not where the parser noticed (the end of the file, a later line)
+    ("unclosed-quote", "name: x\ncity: 'shenzhen\nstart_year: 2025\nend_year: 2030\n",
+     ":2: YAML syntax error: a quoted text opened on this line is never closed"),
+    ("unclosed-brace", "name: x\ngrid_upgrade: {max_kw: 800\nend_year: 2030\n",
+     ":2: YAML syntax error: a '{' opened on this line is not closed (expected ',' or '}', but "
+     "got ':' at line 3)"),
+    ("duplicate-key", "name: x\ncity: shenzhen\nname: y\n",
+     ":3: YAML syntax error: the key 'name' is given twice in one mapping"),
+    ("indented-key", "name: x\ncity: shenzhen\n  start_year: 2025\n",
+     ":3: YAML syntax error: a ':' where no key may start"),
 ])
 def test_hostile_yaml_is_one_line(tmp_path, name, text, expected):
     path = tmp_path / f"{name}.yaml"
@@ -59,6 +69,15 @@ def test_a_bom_is_no_part_of_the_first_field(tmp_path):
     path.write_bytes("\ufeffname: x\n".encode("utf-8"))
     result, _ = validate(path)
     assert "\ufeff" not in result.output and "city: required field is missing" in result.output
+
+
+def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path):
+    path = tmp_path / "misspelt.yaml"
+    path.write_text("nmae: x\ncity: shenzhen\nstart_year: 2025\nend_year: 2026\n"
+                    "discount_rate: 0.06\ndepots: []\n")
+    result, _ = validate(path)
+    assert f"{path}:1: nmae: unknown field (did you mean 'name'? it is required)" in result.output
+    assert "name: required field is missing" not in result.output
 
 
 def test_special_files_are_refused_at_once(tmp_path):
