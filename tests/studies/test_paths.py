@@ -89,3 +89,10 @@ def test_a_case_field_left_out_reads_and_sets_from_its_schema_default():
     assert out["public_charging"]["allowed"] is True
     assert "public_charging" not in CASE
     assert get_value(CASE, CATALOG, "min_years_before_sale", YEARS) == 0
+
+
+@pytest.mark.parametrize("path", ["carbon_cap_t.1990", "budget_cny.2033"])
+def test_a_year_outside_the_horizon_is_refused_as_it_would_change_nothing(path):
+    with pytest.raises(PathError, match="expected a year of the planning horizon 2025-2032, got "
+                                        f"{path[-4:]}"):
+        set_value(CASE, CATALOG, path, 5, YEARS)

@@ -108,15 +108,28 @@ def test_frontier_and_abatement_costs(case, tmp_path):
     assert (tmp_path / "out" / "frontier.png").is_file()
 
 
-def test_a_failing_variant_is_recorded_and_the_sweep_goes_on(case, tmp_path):
+def test_every_bad_variant_is_refused_before_anything_is_solved(case, tmp_path):
+    # A reference the case file would be refused for (an unknown class), a catalog override out
+    # of range (checked only when the case is resolved) and a path that reaches nothing, in one run
     study = study_file(tmp_path, {"design": "scenarios", "scenarios": {
         "no-such-class": {"depots.dep.duties.run.vehicle_class": "hovercraft"},
+        "negative-price": {"vehicles.e.price_cny": -1.0},
+        "no-such-field": {"depots.dep.roof": 5},
         "dear-diesel": {DIESEL: 1.0}}})
-    res = by_variant(sweep(case, study, tmp_path / "out", EXACT))
-    assert res.loc["no-such-class", "status"] == "bad_input"
-    assert "hovercraft" in res.loc["no-such-class", "reason"]
-    assert res.loc["dear-diesel", "objective_npv_cny"] == pytest.approx(5560)
-    assert not (tmp_path / "out" / "no-such-class").exists()
+    result = CliRunner().invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    text = study.read_text().splitlines()
+    at = {name: next(i for i, line in enumerate(text, 1) if line.strip().startswith(name))
+          for name in ("no-such-class", "negative-price", "no-such-field")}
+    out = result.output
+    assert (f"{study}:{at['no-such-class']}: scenarios.no-such-class: variant no-such-class gives "
+            "depots[0].duties[0].vehicle_class: unknown vehicle class 'hovercraft'") in out
+    assert (f"{study}:{at['negative-price']}: scenarios.negative-price: variant negative-price "
+            "gives vehicles.e.price_cny: expected a value >= 0, got -1") in out
+    assert (f"{study}:{at['no-such-field']}: scenarios.no-such-field: variant no-such-field "
+            "gives depots[0].roof: unknown field (did you mean 'roof_m2'?)") in out
+    assert out.splitlines()[-1] == f"3 problems in {study}; nothing was solved."
+    assert not (tmp_path / "out").exists()
 
 
 def test_rerunning_reuses_finished_variants_and_redoes_changed_ones(case, tmp_path):
@@ -188,7 +201,7 @@ def test_bad_study_input_is_one_line_per_problem_and_exit_2(case, tmp_path):
         "depots.nowhere.roof_m2": {"values": [1]}}}, "bad-item.yaml")
     result = runner.invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "a")])
     assert result.exit_code == 2
-    assert (f"{study}:3: parameters.depots.nowhere.roof_m2: depots.nowhere.roof_m2: no item "
+    assert (f"{study}:3: parameters.depots.nowhere.roof_m2: no item "
             "'nowhere' in depots (has: dep)") in result.output
     study = study_file(tmp_path, {"design": "oat", "parameters": {
         "budget_cny": {"values": [-5]}}}, "negative.yaml")

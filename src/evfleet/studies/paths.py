@@ -166,6 +166,9 @@ def _assign(node: Any, parts: list[str], value: Any, walked: str, years: list[in
         node[_item(node, last, walked)] = value
     elif isinstance(node, dict):
         year = _year(last)
+        if year is not None and _is_year_map(node) and year not in years:
+            raise PathError(f"expected a year of the planning horizon {years[0]}-{years[-1]}, "
+                            f"got {year} (a year outside it changes nothing)")
         node[year if year is not None and _is_year_map(node) else last] = value
     else:
         raise PathError(f"{walked} is a value, it has no field '{last}'")

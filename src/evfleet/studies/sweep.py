@@ -26,7 +26,7 @@ from evfleet.case.schema import Case
 from evfleet.catalog.load import Catalog, load_catalog
 from evfleet.document import Document, schema_problems
 from evfleet.errors import InputError, InputProblem
-from evfleet.inputs import load
+from evfleet.inputs import in_memory, load, prepare
 from evfleet.parallel import make_executor
 from evfleet.results.folder import read_run, read_summary
 from evfleet.results.record import Summary
@@ -105,7 +105,7 @@ def sweep(case_path: str | Path, study_path: str | Path, out_dir: str | Path | N
     progress = progress or NoProgress()
     st = _prepare(Path(case_path), Path(study_path), out_dir, opts)
     planned = variants(st.study, st.params)
-    checked = {v.name: _variant_data(st, v) for v in planned}
+    checked = _checked_variants(st, planned)
     st.out_dir.mkdir(parents=True, exist_ok=True)
     (st.out_dir / MARKER).write_text(json.dumps({"case": st.case_name, "study": st.study_name})
                                      + "\n", encoding="utf-8")
@@ -124,7 +124,7 @@ def sweep(case_path: str | Path, study_path: str | Path, out_dir: str | Path | N
             summary = read_summary(st.out_dir / "cap-free")
             emissions = {int(y): v["emissions_t"] for y, v in summary.per_year.items()}
             more = frontier_variants(st.study, emissions)
-            _run(st, more, {v.name: _variant_data(st, v) for v in more}, executor, report,
+            _run(st, more, _checked_variants(st, more), executor, report,
                  progress, "frontier", rows)
             planned += more
         for p in _breakpoint_params(st):
@@ -185,22 +185,45 @@ class _Checked:
     case: Case
 
 
+def _checked_variants(st: _Study, planned: list[Variant]) -> dict[str, _Checked]:
+    """Every variant's case, checked before anything is solved; every problem of every variant in
+    one InputError, at the study file's lines."""
+    checked, problems = {}, []
+    for v in planned:
+        try:
+            checked[v.name] = _variant_data(st, v)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return checked
+
+
 def _variant_data(st: _Study, v: Variant) -> _Checked:
-    """The variant's case data, validated once against the case schema; problems in the study
-    file."""
+    """The variant's case data, checked as strictly as a case file: the case schema, then the
+    front door (catalog and city overrides, references, cross-field rules; inputs.prepare). The
+    problems are placed in the study file, at the variant's line."""
     data = st.data
     try:
         for path, value in v.changes.items():
             data = set_value(data, st.catalog, path, value, st.years)
     except PathError as exc:
-        raise InputError([_at(st.study_doc, v.loc, f"{path}: {exc}")]) from None
+        named = "" if path in v.loc else f"{path}: "  # a parameter's line names its path
+        raise InputError([_at(st.study_doc, v.loc, f"{named}{exc}")]) from None
     try:
         case = Case.model_validate(data)
+        prepare(case, in_memory(case, st.case_path))
     except ValidationError as exc:
-        case_doc = Document(str(st.case_path), None, data)
-        raise InputError([_at(st.study_doc, v.loc, f"variant {v.name} gives {p.field}: {p.message}")
-                          for p in schema_problems(case_doc, exc, Case)]) from None
+        problems = schema_problems(Document(str(st.case_path), None, data), exc, Case)
+        raise InputError(_in_study(st, v, problems)) from None
+    except InputError as exc:
+        raise InputError(_in_study(st, v, exc.problems)) from None
     return _Checked(data, case)
+
+
+def _in_study(st: _Study, v: Variant, problems: list[InputProblem]) -> list[InputProblem]:
+    return [_at(st.study_doc, v.loc, f"variant {v.name} gives {p.field}: {p.message}")
+            for p in problems]
 
 
 def _check_out_dir(out: Path, case_name: str, study_path: Path, force: bool) -> None:
