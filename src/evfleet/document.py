@@ -12,6 +12,7 @@ import math
 import re
 import stat
 import typing
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 
 from evfleet.errors import InputError, InputProblem
 from evfleet.schema_types import MAP_TAG, NUMBER_TAG
@@ -197,7 +198,12 @@ def read_yaml(path: str | Path, what: str = "case file") -> Document:
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)
     try:
-        tree = yaml.load(text)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ReusedAnchorWarning)
+            tree = yaml.load(text)
+        reused = [w for w in caught if issubclass(w.category, ReusedAnchorWarning)]
+        if reused:
+            raise InputError([reused_anchor_problem(shown, str(reused[0].message))])
     except RecursionError:
         raise InputError([InputProblem(shown, None, "", f"expected mappings and lists nested "
                                        f"at most {MAX_DEPTH} deep")]) from None
@@ -224,6 +230,17 @@ def read_yaml(path: str | Path, what: str = "case file") -> Document:
         raise InputError([InputProblem(shown, None, "", f"expected mappings and lists nested "
                                        f"at most {MAX_DEPTH} deep")]) from None
     return Document(shown, tree, data)
+
+
+def reused_anchor_problem(shown: str, message: str) -> InputProblem:
+    """ruamel only warns of an anchor defined twice (the second wins); the case format refuses it,
+    at the second definition, since an alias could mean either."""
+    name = re.search(r"duplicate anchor '([^']*)'", message)
+    lines = [int(n) for n in re.findall(r"line: (\d+)\)", message)]
+    return InputProblem(shown, lines[-1] if lines else None, "", "YAML syntax error: the anchor "
+                        f"'&{name.group(1) if name else '?'}' is defined twice"
+                        + (f" (first at line {lines[0]})" if len(lines) > 1 else "")
+                        + "; give each anchor its own name")
 
 
 def syntax_problem(exc: MarkedYAMLError) -> tuple[int | None, str]:

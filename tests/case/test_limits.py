@@ -52,6 +52,9 @@ def alias_bomb() -> str:
      "got ':' at line 3)"),
     ("duplicate-key", "name: x\ncity: shenzhen\nname: y\n",
      ":3: YAML syntax error: the key 'name' is given twice in one mapping"),
+    ("reused-anchor", "name: &a x\ncity: &a shenzhen\n",
+     ":2: YAML syntax error: the anchor '&a' is defined twice (first at line 1); give each anchor "
+     "its own name"),
     ("indented-key", "name: x\ncity: shenzhen\n  start_year: 2025\n",
      ":3: YAML syntax error: a ':' where no key may start"),
 ])
