@@ -171,11 +171,31 @@ def test_electric_only_purchases_without_range_is_no_plan_naming_the_excluded_mo
     path = write_case(tmp_path, merge(TINY, change))
     result = run("solve", path, "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert ("depots[0].duties[0].daily_km: vehicles must be bought in 2025 and "
-            "min_ev_share_of_purchases 1 allows only electric ones, but none covers 100 km "
-            "(e: range 45 km < daily_km 100 km)") in result.output
+    lines = result.output.splitlines()
+    # the excluded model first, then the rule that leaves the duty without a plan
+    assert lines[1] == ("dep/run: no electric model can serve this duty (e: range 45 km < "
+                        "daily_km 100 km), so only fuel vehicles can")
+    assert lines[2].endswith("depots[0].duties[0].daily_km: vehicles must be bought in 2025 and "
+                             "min_ev_share_of_purchases 1 allows only electric ones, but none "
+                             "covers 100 km")
     excluded = (tmp_path / "out" / "excluded.csv").read_text().splitlines()
     assert excluded == ["depot,duty,model,reason", "dep,run,e,range 45 km < daily_km 100 km"]
+
+
+def test_a_cap_only_fuel_can_miss_names_the_excluded_model_first_without_a_solve(tmp_path):
+    # The Chengdu trial: the only electric van lacks the range (10 kWh pack: 45 km < 100 km), so
+    # both vans run on diesel: 2 x 100 km x 365 d x 10 l/100 km x 2.68 kg/l = 19.56 t > 10 t.
+    change = {"carbon_cap_t": 10, "vehicles": {"e": {"battery_kwh": 10}}}
+    path = write_case(tmp_path, merge(TINY, change))
+    result = run("solve", path, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[1] == ("dep/run: no electric model can serve this duty (e: range 45 km < "
+                        "daily_km 100 km), so only fuel vehicles can")
+    assert lines[2].endswith(": carbon_cap_t: the duties only fuel vehicles can serve (dep/run) "
+                             "emit more than the cap whatever the plan: 2025 at least 20 t, cap 10 t")
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert "solve_seconds" not in summary or not summary["solve_seconds"]  # proven before a solve
 
 
 def test_infeasible_names_every_target_in_conflict_with_amounts(tmp_path):

@@ -194,7 +194,6 @@ def apply(m: Mutant, monkeypatch) -> None:
         targets = tuple(dataclasses.replace(t, **TARGET_CHANGES[change](t)) if t.name == name
                         else t for t in original)
         monkeypatch.setattr(module, "TARGETS", targets)
-        monkeypatch.setattr(module, "BY_CONSTRAINT", {t.constraint: t for t in targets})
     else:
         raise ValueError(m.kind)
 

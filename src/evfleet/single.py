@@ -13,6 +13,7 @@ import pyomo.environ as pyo
 from evfleet.errors import NoPlanError
 from evfleet.formulation.baseline import fix_like_for_like
 from evfleet.inputs import Inputs
+from evfleet.inputs.checks import duties_without_electric
 from evfleet.results.extract import extract_tables
 from evfleet.results.record import Summary
 from evfleet.results.summary import per_year, plan_summary
@@ -66,6 +67,8 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
         else:
             lines = ["no plan meets every target; evfleet solve on this variant's case.yaml names "
                      "the targets in conflict"]
+        if outcome.status is Status.INFEASIBLE:
+            lines = duties_without_electric(inp) + lines  # the cause a planner must see first
         raise NoPlanError(outcome.status, lines, Summary(case=inp.name, conflicts=tuple(lines),
                                                          **fields))
     tables = extract_tables(model.m, inp)
@@ -76,7 +79,7 @@ def refuse_certain_infeasibility(inp: Inputs) -> None:
     """A case the checks prove has no plan (inputs/checks.py) is infeasible without a solve:
     NoPlanError with the causes, located at the fields that cause them."""
     if inp.no_plan_because:
-        lines = list(inp.no_plan_because)
+        lines = duties_without_electric(inp) + list(inp.no_plan_because)
         raise NoPlanError(Status.INFEASIBLE, lines,
                           Summary(case=inp.name, status=Status.INFEASIBLE, conflicts=tuple(lines)))
 

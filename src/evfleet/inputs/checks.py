@@ -16,7 +16,22 @@ from evfleet.inputs.record import Inputs
 def certain_infeasibility(case: Case, inp: Inputs, doc: Document) -> tuple[str, ...]:
     """Every certain infeasibility found, one line each (empty: none found)."""
     return tuple(str(p) for p in _electric_only_duties(case, inp, doc)
-                 + _budget_below_replacements(inp, doc))
+                 + _budget_below_replacements(inp, doc) + _cap_below_fuel_floor(inp, doc))
+
+
+def duties_without_electric(inp: Inputs) -> list[str]:
+    """One line per duty that an electric model of its class would serve but for the range
+    (inputs/fleet.py's exclusions): the first thing a planner must know of a case with no plan,
+    since the duty can then only be served by fuel."""
+    electric = {(d, k) for (d, k, j) in inp.servable if inp.vehicle_energy[j] == "electricity"}
+    lines = []
+    for key in inp.duties:
+        why = [f"{j}: {reason}" for (d, k, j, reason) in inp.excluded
+               if (d, k) == key and inp.vehicle_energy[j] == "electricity"]
+        if why and key not in electric:
+            lines.append(f"{key[0]}/{key[1]}: no electric model can serve this duty ("
+                         + "; ".join(why) + "), so only fuel vehicles can")
+    return lines
 
 
 def _first_purchase_year(inp: Inputs, d: str, k: str) -> int | None:
@@ -42,11 +57,9 @@ def _electric_only_duties(case: Case, inp: Inputs, doc: Document) -> list[InputP
             year = _first_purchase_year(inp, *key)
             if year is None:
                 continue
-            reasons = "; ".join(f"{j}: {why}" for (d, k, j, why) in inp.excluded if (d, k) == key)
             problems.append(doc.problem(("depots", i, "duties", n, "daily_km"),
                                         f"vehicles must be bought in {year} and min_ev_share_of_purchases "
-                                        f"1 allows only electric ones, but none covers {duty.daily_km:g} km"
-                                        + (f" ({reasons})" if reasons else "")))
+                                        f"1 allows only electric ones, but none covers {duty.daily_km:g} km"))
     return problems
 
 
@@ -74,3 +87,26 @@ def _budget_below_replacements(inp: Inputs, doc: Document) -> list[InputProblem]
                         "bought to replace those at end of life and meet growth, at the "
                         f"cheapest usable model's price (budgets summed from {inp.start_year}): "
                         + "; ".join(short))]
+
+
+def _cap_below_fuel_floor(inp: Inputs, doc: Document) -> list[InputProblem]:
+    """A duty no electric model can serve runs on fuel: its need N_dky times the least tCO2 a
+    servable fuel model emits in a year, F_dky = min_j fuel_tco2_per_vehicle[d, k, j, y], is
+    emitted whatever the plan. If the sum over such duties exceeds a year's cap, no plan exists."""
+    if not inp.carbon_cap_t:
+        return []
+    electric = {(d, k) for (d, k, j) in inp.servable if inp.vehicle_energy[j] == "electricity"}
+    fuel_only = [key for key in inp.duties if key not in electric]
+    over = []
+    for y, cap in sorted(inp.carbon_cap_t.items()):
+        floor = sum(inp.need_count[d, k, y] * min(
+            (inp.fuel_tco2_per_vehicle[d, k, j, y] for (d2, k2, j) in inp.servable
+             if (d2, k2) == (d, k) and (d, k, j, y) in inp.fuel_tco2_per_vehicle), default=0.0)
+            for (d, k) in fuel_only)
+        if floor > cap * (1 + 1e-9):
+            over.append(f"{y} at least {floor:,.0f} t, cap {cap:,.0f} t")
+    if not over:
+        return []
+    duties = ", ".join(f"{d}/{k}" for d, k in fuel_only)
+    return [doc.problem(("carbon_cap_t",), "the duties only fuel vehicles can serve ("
+                        f"{duties}) emit more than the cap whatever the plan: " + "; ".join(over))]

@@ -1,6 +1,9 @@
-"""Why a case has no plan, in a planner's words: HiGHS's irreducible infeasible subset names the
-rows in conflict; the targets among them are relaxed one at a time with penalised slacks, and
-each whose relaxation alone restores a plan is reported with the amount it needs.
+"""Why a case has no plan, in a planner's words: the targets are relaxed one at a time with
+penalised slacks, and each whose relaxation alone restores a plan is reported with the amount it
+needs; when none does, all give way together. Each relaxed model is solved by LP-and-fix first (a
+relaxation whose LP is still infeasible is refused in the LP's time), the whole MIP only when the
+fixing leaves no plan. HiGHS's irreducible infeasible subset, which can take minutes on a network,
+is sought last, within IIS_MAX_S and what is left of the time limit.
 
 Everything diagnosis knows about a target is in one registry, TARGETS: the planner's name, the
 constraint it relaxes, the formulation's slack component, its unit and wording, the scale of one
@@ -21,11 +24,12 @@ import pyomo.environ as pyo
 from evfleet.formulation import build_model
 from evfleet.inputs import Inputs
 from evfleet.solver.handoff import to_highs
-from evfleet.solver.highs import SolveOptions, new_highs, run_highs
+from evfleet.solver.highs import HighsModel, SolveOptions, Status, new_highs
 
 IIS_STRATEGY_TRUE = 4  # HiGHS iis_strategy: find a true irreducible infeasible subset
 SLACK_FOUND = 1e-6  # a slack above this is a target giving way
 SHOWN_IIS_ROWS = 8  # rows of the infeasible subset named in the message
+IIS_MAX_S = 20.0  # the subset only adds rows to the message: never minutes for it
 
 
 def _mean(values, floor: float = 1.0) -> float:
@@ -68,7 +72,6 @@ TARGETS = (
            lambda inp: bool(inp.depot_chargers), 2, where=lambda i: f"{i[0]} ({i[1]})",
            per_day=True),
 )
-BY_CONSTRAINT = {t.constraint: t for t in TARGETS}
 
 
 def relaxable(inp: Inputs) -> list[Target]:
@@ -98,7 +101,12 @@ def relaxed_solve(inp: Inputs, targets: list[Target],
     relaxed = dataclasses.replace(inp, slack_groups=frozenset(t.slack for t in targets),
                                   slack_penalty={t.slack: t.scale(inp) for t in targets})
     m = build_model(relaxed)
-    if not run_highs(m, options).has_plan:
+    model = HighsModel(m, dataclasses.replace(options, strategy="lp-fix"))
+    outcome = model.solve()
+    if outcome.status is Status.ERROR:  # the LP's integral columns fixed left no plan
+        model.set_options(dataclasses.replace(options, strategy="direct"))
+        outcome = model.solve()
+    if not outcome.has_plan:
         return None
     found: dict[Target, dict] = defaultdict(dict)
     for t in targets:
@@ -133,13 +141,11 @@ MIN_SOLVE_S = 0.1  # HiGHS needs a positive time limit
 
 
 def diagnose(inp: Inputs, options: SolveOptions, deadline: float | None = None) -> list[str]:
-    """Name the targets in conflict and by how much, in a planner's words. With no target in
-    the infeasible subset, every target is tried. `deadline` (time.perf_counter seconds): the
-    command's time limit; when it cuts diagnosis short, the lines say so and what was found."""
+    """Name the targets in conflict and by how much, in a planner's words. `deadline`
+    (time.perf_counter seconds): the command's time limit; when it cuts diagnosis short, the
+    lines say so and what was found."""
     clock = Clock(options, deadline)
-    iis = infeasible_subset(build_model(inp), clock.bounded())
-    in_iis = {BY_CONSTRAINT[n].name for n in (r.split("[")[0] for r in iis) if n in BY_CONSTRAINT}
-    targets = [t for t in relaxable(inp) if not in_iis or t.name in in_iis]
+    targets = relaxable(inp)
     alone, tried = {}, []
     for t in targets:
         if clock.spent:
@@ -149,14 +155,14 @@ def diagnose(inp: Inputs, options: SolveOptions, deadline: float | None = None) 
         if found:
             alone[t] = found[t]
     if clock.spent:
-        return _cut_short(options, alone, tried, targets, iis)
+        return _cut_short(options, alone, tried, targets)
     if alone:
         lines = [f"constraints in conflict: {', '.join(sorted(t.name for t in alone))}; any one "
                  "of these changes makes a plan possible:"]
     else:
-        found = relaxed_solve(inp, relaxable(inp), clock.bounded())
+        found = relaxed_solve(inp, targets, clock.bounded())
         if found is None and clock.spent:
-            return _cut_short(options, alone, tried, targets, iis)
+            return _cut_short(options, alone, tried, targets)
         if found is None:
             return ["the model stays infeasible even with every target relaxed; "
                     "check the case's fixed data (existing fleet, roof, connection)"]
@@ -165,8 +171,12 @@ def diagnose(inp: Inputs, options: SolveOptions, deadline: float | None = None) 
                  "give way together)"]
     for t in sorted(alone, key=lambda t: t.name):
         lines.extend(describe(t, alone[t]))
-    if iis:
-        lines.append(_iis_line(iis))
+    left = clock.left_s()
+    iis_s = IIS_MAX_S if left is None else min(IIS_MAX_S, left)
+    if iis_s > MIN_SOLVE_S:
+        iis = infeasible_subset(build_model(inp), dataclasses.replace(options, time_limit_s=iis_s))
+        if iis:
+            lines.append(_iis_line(iis))
     return lines
 
 
@@ -176,21 +186,18 @@ def _iis_line(iis: list[str]) -> str:
     return f"  HiGHS irreducible infeasible subset: {shown}"
 
 
-def _cut_short(options: SolveOptions, alone: dict, tried: list, targets: list,
-               iis: list[str]) -> list[str]:
+def _cut_short(options: SolveOptions, alone: dict, tried: list, targets: list) -> list[str]:
     """What diagnosis found before the time limit ended it."""
     untried = [t.name for t in targets if t not in tried]
-    lines = [f"diagnosis cut short by --time-limit {options.time_limit_s:g} s; tried "
-             f"{', '.join(t.name for t in tried) or 'no target'}"
-             + (f", not {', '.join(untried)}" if untried else "")
+    lines = [f"diagnosis cut short by --time-limit {options.time_limit_s:g} s; targets relaxed: "
+             f"{', '.join(t.name for t in tried) or 'none'}"
+             + (f"; not reached: {', '.join(untried)}" if untried else "")
              + "; raise --time-limit for the whole diagnosis"]
     if alone:
         lines.append(f"constraints in conflict so far: {', '.join(sorted(t.name for t in alone))}"
                      "; any one of these changes makes a plan possible:")
         for t in sorted(alone, key=lambda t: t.name):
             lines.extend(describe(t, alone[t]))
-    if iis:
-        lines.append(_iis_line(iis))
     return lines
 
 
