@@ -106,6 +106,28 @@ def test_unknown_charger_model_and_duty_class(tmp_path):
     assert "depots[0].duties[0].vehicle_class: unknown vehicle class 'lorry'; expected one of" in out
 
 
+def test_every_problem_in_one_round_when_the_schema_fails_in_one_depot(tmp_path):
+    # depot 0 fails the schema (a negative roof); depot 1 and the case are still checked: the
+    # misspelt city, model and class all come in the same run, located in the file as written
+    data = merge(TINY, {"city": "shenzen"})
+    second = merge(TINY["depots"][0], {"id": "dep2"})
+    second["duties"][0] = {**second["duties"][0], "vehicle_class": "test-vna",
+                           "fleet": [{"model": "dd", "count": 1, "bought": 2024}]}
+    data["depots"] = [merge(TINY["depots"][0], {"roof_m2": -5}), second]
+    path = write_case(tmp_path, data)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    out = result.output
+    assert "city: unknown city 'shenzen' (did you mean 'shenzhen'?)" in out
+    assert "depots[0].roof_m2: expected a value >= 0, got -5" in out
+    assert ("depots[1].duties[0].vehicle_class: unknown vehicle class 'test-vna' (did you mean "
+            "'test-van'?)") in out
+    text = path.read_text().splitlines()
+    line = next(i for i, t in enumerate(text, 1) if "test-vna" in t)
+    assert f"{path}:{line}: depots[1].duties[0].vehicle_class" in out
+    assert out.splitlines()[-1].startswith("3 problems in ")
+
+
 def test_fleet_bought_after_start(tmp_path):
     path = _depot_change(tmp_path, fleet=[{"model": "d", "count": 1, "bought": 2026}])
     result = run("validate", path)

@@ -105,6 +105,28 @@ class Document:
         return InputProblem(src.path, src._walk(loc)[1], self.field(loc), message)
 
 
+@dataclass(frozen=True)
+class ItemsKept(Document):
+    """A Document for the data with only some items of one top-level list kept (the depots that
+    passed the schema, checked further while the others are reported): a location in the kept
+    data, ("depots", n, ...), is reported where item kept[n] is in the file."""
+
+    key: str = "depots"
+    kept: tuple[int, ...] = ()
+
+    def original(self, loc: Loc) -> Loc:
+        if len(loc) > 1 and loc[0] == self.key and isinstance(loc[1], int) \
+                and 0 <= loc[1] < len(self.kept):
+            return (self.key, self.kept[loc[1]], *loc[2:])
+        return tuple(loc)
+
+    def line(self, loc: Loc) -> int | None:
+        return super().line(self.original(loc))
+
+    def problem(self, loc: Loc, message: str) -> InputProblem:
+        return super().problem(self.original(loc), message)
+
+
 # Limits on what a file may hold (README, "Limits"): beyond them a file is refused with one line,
 # never read until memory runs out. A case of 1,500 depots is about 2 MB and 100,000 values.
 MAX_FILE_BYTES = 50_000_000  # 50 MB of YAML text

@@ -73,11 +73,21 @@ def read_case(path: str | Path, chain: tuple[Path, ...] = ()) -> Document:
     return Document(doc.path, doc.tree, merge_data(base.data, own), base, doc.cells)
 
 
+class SchemaError(InputError):
+    """A case file the schema refuses: its problems, the Document and the location of each
+    error, so that the front door can still check what the errors leave valid."""
+
+    def __init__(self, problems: list, doc: Document, locs: list[tuple]):
+        super().__init__(problems)
+        self.doc, self.locs = doc, locs
+
+
 def load_case(path: str | Path) -> tuple[Case, Document]:
     """Read and validate a case file: the Case and its Document (for locating later problems)."""
     doc = read_case(path)
     try:
         case = Case.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(schema_problems(doc, exc, Case)) from None
+        raise SchemaError(schema_problems(doc, exc, Case), doc,
+                          [tuple(e["loc"]) for e in exc.errors()]) from None
     return case, doc

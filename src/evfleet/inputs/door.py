@@ -7,10 +7,11 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from evfleet.case.load import load_case
+from evfleet.case.load import SchemaError, load_case
 from evfleet.case.schema import Case
 from evfleet.catalog.load import load_catalog
-from evfleet.document import Document
+from evfleet.document import Document, ItemsKept
+from evfleet.errors import InputError, InputProblem
 from evfleet.inputs.checks import certain_infeasibility
 from evfleet.inputs.record import Inputs
 from evfleet.inputs.resolver import resolve
@@ -46,9 +47,36 @@ class Loaded:
 
 
 def load(case_path: str | Path) -> Loaded:
-    """Case file -> Loaded. Raises InputError listing every problem."""
-    case, doc = load_case(case_path)
+    """Case file -> Loaded. Raises InputError listing every problem: when the schema fails
+    inside some depots, the rest of the case is still checked, so that one run names them all."""
+    try:
+        case, doc = load_case(case_path)
+    except SchemaError as exc:
+        raise InputError(exc.problems + _problems_beyond_schema(exc)) from None
     return Loaded(case, doc, prepare(case, doc))
+
+
+def _problems_beyond_schema(exc: SchemaError) -> list[InputProblem]:
+    """The front door's problems (catalog, references, cross-field rules) of the case without
+    the depots the schema refused; none when the schema failed outside the depots."""
+    depots = exc.doc.data.get("depots") if isinstance(exc.doc.data, dict) else None
+    bad = {loc[1] for loc in exc.locs if len(loc) > 1 and loc[0] == "depots"
+           and isinstance(loc[1], int)}
+    if not isinstance(depots, list) or not bad or any(
+            not (len(loc) > 1 and loc[0] == "depots" and isinstance(loc[1], int))
+            for loc in exc.locs):
+        return []
+    kept = tuple(i for i in range(len(depots)) if i not in bad)
+    doc = exc.doc
+    rest = ItemsKept(doc.path, doc.tree, doc.data, doc.base, doc.cells, "depots", kept)
+    try:
+        case = Case.model_validate({**doc.data, "depots": [depots[i] for i in kept]})
+        prepare(case, rest)
+    except InputError as more:
+        return more.problems
+    except ValueError:  # the case without those depots fails the schema anew (no depot left)
+        return []
+    return []
 
 
 def load_inputs(case_path: str | Path) -> Inputs:

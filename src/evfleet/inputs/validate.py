@@ -107,8 +107,8 @@ def _duty_problems(case: Case, catalog: Catalog, doc: Document, i: int,
     vehicles = catalog.vehicles
     classes = sorted({v.vehicle_class for v in vehicles.values()})
     if duty.vehicle_class not in classes:
-        return [doc.problem(loc + ("vehicle_class",), f"unknown vehicle class "
-                            f"'{duty.vehicle_class}'; expected one of {', '.join(classes)}")]
+        return [doc.problem(loc + ("vehicle_class",),
+                            unknown("vehicle class", duty.vehicle_class, classes))]
     problems = []
     usable = catalog.policy.usable_battery_share
     if not any(v.vehicle_class == duty.vehicle_class
