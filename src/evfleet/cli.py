@@ -81,10 +81,16 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
                debug: bool, decompose=None, lang: str | None = None) -> int:
     """Solve one case, print its plan or its problems; the exit status it deserves."""
     from evfleet.pipeline import solve_case
+    from evfleet.writers.progress import TerminalProgress
     from evfleet.writers.terminal import plan_text
 
+    progress = TerminalProgress()
     try:
-        run = solve_case(case, out, options, force=force, decompose=decompose, lang=lang)
+        try:
+            run = solve_case(case, out, options, force=force, decompose=decompose, lang=lang,
+                             progress=progress)
+        finally:
+            progress.done()  # the status line cleared before anything else is printed
     except InputError as exc:
         _report_input(exc)
         return EXIT_BAD_INPUT

@@ -20,6 +20,7 @@ from evfleet.results.folder import REPORT
 from evfleet.results.record import Summary
 from evfleet.single import solve_inputs
 from evfleet.solver.highs import SolveOptions
+from evfleet.solver.progress import QUIET, Progress
 from evfleet.writers.files import check_output_dir, run_lock, write_run
 
 
@@ -45,9 +46,12 @@ def case_record(doc: Document) -> str:
 
 def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
                options: SolveOptions = SolveOptions(), force: bool = False,
-               decompose: DecomposeOptions | None = None, lang: str | None = None) -> Run:
+               decompose: DecomposeOptions | None = None, lang: str | None = None,
+               progress: Progress = QUIET) -> Run:
     """`evfleet solve`: everything from the case file to the written plan. With `decompose`, a
-    network is solved depot by depot (decompose/). `lang`: plan.xlsx's, else the case's."""
+    network is solved depot by depot (decompose/). `lang`: plan.xlsx's, else the case's.
+    `progress` hears each phase and HiGHS's search (solver/progress.py)."""
+    progress.phase("reading and checking the case")
     loaded = load(case_path)
     inp, doc = loaded.inputs, loaded.doc
     lang = lang or loaded.case.lang
@@ -59,7 +63,7 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
             if decompose is not None and len(inp.depots) > 1:
                 summary, tables = solve_decomposed(loaded, decompose)
             else:
-                summary, tables = solve_inputs(inp, options)
+                summary, tables = solve_inputs(inp, options, progress=progress)
         except NoPlanError as exc:
             if exc.summary is not None:
                 written = write_run(out, exc.summary, {"excluded": excluded_table(inp)},
@@ -68,6 +72,7 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
                     exc.lines.append(f"the earlier plan in {out}/ is kept; this attempt's "
                                      f"summary.json and case.yaml are in {written}/")
             raise
+        progress.phase("writing the plan")
         write_run(out, summary, tables, case_text, lang)
         if (out / REPORT).is_file():  # a report of the earlier plan: made again for this one
             from evfleet.writers.report import write_report  # matplotlib: only when needed

@@ -20,6 +20,7 @@ from evfleet.results.summary import per_year, plan_summary
 from evfleet.solver.cache import ModelCache
 from evfleet.solver.diagnosis import diagnose
 from evfleet.solver.highs import SolveOptions, Status
+from evfleet.solver.progress import QUIET, Progress
 
 
 def model_size(m: pyo.ConcreteModel) -> dict[str, int]:
@@ -33,7 +34,7 @@ def model_size(m: pyo.ConcreteModel) -> dict[str, int]:
 
 
 def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = None,
-                 explain: bool = True, warm_start: bool = False
+                 explain: bool = True, warm_start: bool = False, progress: Progress = QUIET
                  ) -> tuple[Summary, dict[str, pd.DataFrame]]:
     """Build, solve and extract; with the like-for-like baseline. Raises NoPlanError.
 
@@ -46,8 +47,11 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
     if options.strategy is None:  # the case's own choice
         options = dataclasses.replace(options, strategy=inp.strategy)
     cache = cache if cache is not None else ModelCache()
+    progress.phase("building the model and handing it to HiGHS")
     model, reused = cache.get("plan", inp, options)
+    model.highs.watch(progress)
     outcome = model.solve(options, warm_start=warm_start)
+    model.highs.watch(QUIET)
     build = 0.0 if reused else model.pyomo_build_seconds
     handoff = 0.0 if reused else outcome.handoff_seconds
     fields = dict(status=outcome.status, objective_npv_cny=outcome.objective_cny,
@@ -62,6 +66,7 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
         elif explain:
             diagnosed = time.perf_counter()
             deadline = started + options.time_limit_s if options.time_limit_s else None
+            progress.phase("no plan: relaxing the targets one at a time to name the conflict")
             lines = diagnose(inp, options, deadline)
             fields["diagnosis_seconds"] = round(time.perf_counter() - diagnosed, 3)
         else:
@@ -72,6 +77,7 @@ def solve_inputs(inp: Inputs, options: SolveOptions, cache: ModelCache | None = 
         raise NoPlanError(outcome.status, lines, Summary(case=inp.name, conflicts=tuple(lines),
                                                          **fields))
     tables = extract_tables(model.m, inp)
+    progress.phase("the like-for-like baseline")
     return plan_summary(inp, tables, baseline(inp, options, cache), **fields), tables
 
 

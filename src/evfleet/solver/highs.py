@@ -19,6 +19,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from evfleet.solver.handoff import to_highs
+from evfleet.solver.progress import PROGRESS_EVERY_S, QUIET, Progress
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,38 @@ class HighsModel:
         self.row_lower = np.array(self.lp.row_lower_, dtype=float)
         self.row_upper = np.array(self.lp.row_upper_, dtype=float)
         self._last_solution = None
+        self.progress: Progress = QUIET
+        self._watching = False
+        self._search_bound: float | None = None  # while set, the bound progress reports
+        self._lp_bound: float | None = None  # the LP relaxation's, once solved (scaled units)
         self.handoff_seconds = time.perf_counter() - start
+
+    def watch(self, progress: Progress) -> None:
+        """Report each phase and, while HiGHS searches, its best plan and bound (in CNY) to
+        `progress`: at every improving plan and at most every PROGRESS_EVERY_S in between."""
+        self.progress = progress
+        if progress is QUIET or self._watching:
+            return
+        self._watching = True
+        scale = pyo.value(self.m.objective_scale_cny)
+        last = [-math.inf]
+
+        def cny(value: float) -> float | None:
+            return value * scale if math.isfinite(value) and abs(value) < highspy.kHighsInf else None
+
+        def report(event) -> None:
+            now = time.monotonic()
+            improving = event.callback_type == highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
+            if improving or now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                out = event.data_out
+                bound = out.mip_dual_bound if self._search_bound is None else self._search_bound
+                if self._lp_bound is not None:  # the LP relaxation's bound holds throughout
+                    bound = max(bound, self._lp_bound)
+                self.progress.search(cny(out.mip_primal_bound), cny(bound))
+
+        self.h.cbMipImprovingSolution += report
+        self.h.cbMipInterrupt += report
 
     @property
     def last_outcome(self) -> SolveOutcome | None:
@@ -166,7 +198,9 @@ class HighsModel:
             return dataclasses.replace(self._last_outcome, solve_seconds=0.0)
         previous = self._last_solution if warm_start else None
         start = time.perf_counter()
+        self._lp_bound = None  # rows may have moved since the last solve
         if not self.is_mip:
+            self.progress.phase("LP")
             status_code = self._run()
             self._last_outcome = self._outcome(status_code, time.perf_counter() - start)
             return self._last_outcome
@@ -191,6 +225,8 @@ class HighsModel:
             h.setSolution(start_from)
         if limit is not None:
             h.setOptionValue("time_limit", max(limit - elapsed, 1.0))
+        self.progress.phase("MIP, whole model, from that plan" if seed.has_plan else
+                            "MIP, whole model")
         try:
             status_code = self._run()
         finally:
@@ -261,6 +297,7 @@ class HighsModel:
                            dtype=np.int32)
         kinds = [highspy.HighsVarType.kContinuous] * len(integer)
         h.changeColsIntegrality(len(integer), integer, np.array(kinds))
+        self.progress.phase("LP relaxation")
         try:
             lp_status = self._run()
         finally:
@@ -269,6 +306,7 @@ class HighsModel:
         if lp_status != MS.kOptimal:  # infeasible, or out of time before the relaxation ended
             return self._outcome(lp_status, time.perf_counter() - start)
         lp_objective = h.getInfo().objective_function_value
+        self._lp_bound = lp_objective
         x = np.asarray(h.getSolution().col_value)[integer]
         fixed = integer[np.abs(x - np.round(x)) <= LP_INTEGRAL_TOLERANCE]
         log.info("LP-and-fix: LP relaxation solved in %.1f s; %d of %d integers integral, fixed",
@@ -280,10 +318,13 @@ class HighsModel:
         lower = np.array(self.lp.col_lower_, dtype=float)[fixed]
         upper = np.array(self.lp.col_upper_, dtype=float)[fixed]
         h.changeColsBounds(len(fixed), fixed, values, values)
+        self.progress.phase(f"MIP, {len(fixed):,} of {len(integer):,} integers fixed by the LP")
+        self._search_bound = lp_objective  # the fixed MIP's own bound is no bound of the model
         try:
             status = self._run()
             outcome = self._outcome(status, time.perf_counter() - start, lp_objective)
         finally:
+            self._search_bound = None
             h.changeColsBounds(len(fixed), fixed, lower, upper)
             if limit is not None:
                 h.setOptionValue("time_limit", float(limit))
