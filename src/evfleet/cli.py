@@ -104,7 +104,7 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
             traceback.print_exc()
         click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
         return EXIT_NO_PLAN
-    click.echo(plan_text(run.summary, run.tables, run.out_dir))
+    click.echo(plan_text(run.summary, run.tables, run.out_dir, run.lang))
     s = run.summary
     if s.status is Status.TIME_LIMIT and s.method is not None:
         click.echo(f"note: {s.method}; the plan is within {s.mip_gap:.2%} of the bound it "
@@ -146,8 +146,8 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
 @click.option("--progress", is_flag=True,
               help="with --decompose: report each round (bound, plan, seconds) as it ends")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
-              help="language of plan.xlsx's sheets and headers [default: the case's lang, "
-                   "else en]")
+              help="language of the terminal plan, plan.xlsx's sheets and headers and a "
+                   "report made again [default: the case's lang, else en]")
 @click.option("--debug", is_flag=True, help="show a traceback on unexpected errors")
 def solve(cases: tuple[Path, ...], out: Path | None, time_limit: float | None, gap: float,
           threads: int | None, force: bool, strategy: str | None, decompose: str | None,
@@ -326,17 +326,20 @@ def compare(runs: tuple[Path, ...], base: str | None, out: Path, force: bool) ->
 
 @main.command()
 @click.argument("run", type=click.Path(path_type=Path))
-def report(run: Path) -> None:
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="language of the page [default: the run's case lang, else en]")
+def report(run: Path, lang: str | None) -> None:
     """Charts (PNG) and a self-contained report.html for a run folder written by evfleet solve.
 
     \b
     Example:
       evfleet report runs/shenzhen-depot
+      evfleet report runs/shenzhen-depot --lang zh
     """
     from evfleet.writers.report import write_report
 
     try:
-        files = write_report(run)
+        files = write_report(run, lang)
     except InputError as exc:
         _fail_input(exc)
     click.echo(f"wrote {', '.join(str(f) for f in files)}")

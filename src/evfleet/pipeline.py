@@ -32,6 +32,7 @@ class Run:
     summary: Summary
     tables: dict[str, pd.DataFrame]
     inputs: Inputs
+    lang: str = "en"  # of the workbook, report and terminal plan: --lang, else the case's
 
 
 def case_record(doc: Document) -> str:
@@ -77,5 +78,5 @@ def solve_case(case_path: str | Path, out_dir: str | Path | None = None,
         if (out / REPORT).is_file():  # a report of the earlier plan: made again for this one
             from evfleet.writers.report import write_report  # matplotlib: only when needed
 
-            write_report(out)
-    return Run(out, summary, tables, inp)
+            write_report(out, lang)
+    return Run(out, summary, tables, inp, lang)

@@ -44,3 +44,20 @@ def test_a_representative_day_is_named_by_month_temperature_and_weight():
 def test_report_on_a_folder_without_plan(tmp_path):
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert result.exit_code == 2 and "expected a run folder holding summary.json" in result.output
+
+
+def test_report_in_chinese_with_a_section_per_depot(tmp_path):
+    # TINY's two electric vans (cheaper than diesel at 1 CNY/l): the depot section shows them
+    case = write_case(tmp_path, merge(TINY, {"lang": "zh"}))
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")]).exit_code == 0
+    assert runner.invoke(main, ["report", str(tmp_path / "run")]).exit_code == 0  # the case's lang
+    page = (tmp_path / "run" / "report.html").read_text()
+    assert '<html lang="zh-CN">' in page and "<h1>tiny 规划方案</h1>" in page
+    assert "<h2>分站点</h2>" in page and "各站点在规划末年（2025 年）" in page
+    assert "<th>站点</th>" in page and "<th>新能源车辆</th>" in page
+    assert re.search(r"<td>dep</td>\s*<td>2025</td>\s*<td>2</td>\s*<td>0</td>\s*<td>2</td>", page)
+    english = runner.invoke(main, ["report", str(tmp_path / "run"), "--lang", "en"])
+    assert english.exit_code == 0
+    page = (tmp_path / "run" / "report.html").read_text()
+    assert "<h2>Depot by depot</h2>" in page and "<th>Electric vehicles</th>" in page

@@ -38,3 +38,19 @@ def test_a_missed_rule_is_still_reported(four_of_five):
     text = plan_text(summary, {**tables, "compliance": comp}, Path("out"))
     assert "not met 2025: pilot_ev_share_of_purchases required 0.8, achieved 0.6" in text
     assert "pilot_chargers_per_ev" not in text
+
+
+def test_the_plan_in_chinese_with_money_in_wan_and_columns_aligned(four_of_five):
+    # 4 electric vans at 10,000 CNY, 1 diesel at 1,000 and 2 chargers at 100: capex 41,200 CNY,
+    # 4.12 万 -> "4 万"
+    summary, tables = four_of_five
+    text = plan_text(summary, tables, Path("out"), "zh")
+    lines = text.splitlines()
+    assert lines[0].startswith("tiny：最优，净现值成本 ")
+    header = next(line for line in lines if line.startswith("年份"))
+    row = next(line for line in lines if line.startswith("2025"))
+    from evfleet.writers.terminal import columns_wide
+    assert columns_wide(header) == columns_wide(row)  # wide characters count twice
+    assert row.split()[1:3] == ["4", "万"]
+    assert "参考 2025 年：每辆新能源车 0.50 台场站充电设备" in text
+    assert lines[-1] == "已写入 out/"

@@ -41,7 +41,16 @@ def test_plan_workbook(tmp_path):
     result = CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
     wb = load_workbook(tmp_path / "run" / "plan.xlsx")
-    assert wb.sheetnames[:4] == ["Summary", "Fleet mix", "Emissions vs cap", "Compliance"]
+    assert wb.sheetnames[:5] == ["Summary", "Fleet mix", "Emissions vs cap", "By depot",
+                                 "Compliance"]
+    # the depot sheet: two electric vans in service in the last year (2026), four bought over the
+    # horizon (one-year life: two in 2025, two in 2026) at 2,000 CNY each
+    depots = wb["By depot"]
+    header = [c.value for c in depots[1]]
+    row = dict(zip(header, [c.value for c in depots[2]]))
+    assert row["Depot"] == "dep" and row["Year"] == 2026 and row["Electric vehicles"] == 2
+    assert row["Electric vehicles bought, whole horizon"] == 4
+    assert row["Vehicle spend, whole horizon (CNY)"] == 8000
     summary = wb["Summary"]
     assert summary["A1"].value == "evfleet plan: tiny"
     assert [summary["A3"].value, summary["B3"].value] == ["City", "Shenzhen 深圳"]
@@ -135,7 +144,8 @@ def test_a_workbook_in_chinese(tmp_path, how):
     result = CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run"), *args])
     assert result.exit_code == 0, result.output
     wb = load_workbook(tmp_path / "run" / "plan.xlsx")
-    assert wb.sheetnames[:4] == ["摘要", "车队构成", "排放与上限", "合规"]
+    assert wb.sheetnames[:5] == ["摘要", "车队构成", "排放与上限", "分站点", "合规"]
+    assert result.output.startswith("tiny：最优，净现值成本 ")  # the terminal plan too
     assert [c.value for c in wb["购置"][1]] == ["站点", "运营任务", "车型/设备型号", "年份",
                                               "车辆数", "投资支出 (CNY)"]
     assert wb["摘要"]["A1"].value == "evfleet 规划方案: tiny"

@@ -83,6 +83,11 @@ COLUMNS: dict[str, Label] = {
     "value": Label("Value", "数值"),
     "ev_share_of_purchases": Label("Electric share of purchases", "新购新能源占比", None, SHARE),
     "chargers": Label("Chargers in service", "在用充电设备", None, COUNT),
+    # the depot sheet and section (results/depots.py)
+    "ev_bought": Label("Electric vehicles bought, whole horizon", "规划期新购新能源车辆", None,
+                       COUNT),
+    "ice_bought": Label("Fuel vehicles bought, whole horizon", "规划期新购燃油车辆", None, COUNT),
+    "vehicle_capex_cny": Label("Vehicle spend, whole horizon", "规划期购车支出", "CNY", CNY),
     "electricity_count": Label("Electric", "纯电", None, COUNT),
     "diesel_count": Label("Diesel", "柴油", None, COUNT),
     "gasoline_count": Label("Petrol", "汽油", None, COUNT),
@@ -121,6 +126,57 @@ TEXTS: dict[str, Label] = {
     "fleet_by_energy": Label("Fleet by energy", "按能源分车队"),
     "emissions_and_cap": Label("Emissions and carbon cap", "排放与碳排放上限"),
     "vehicles": Label("vehicles", "车辆"), "year": Label("year", "年份"),
+    # the terminal plan (writers/terminal.py): templates filled with str.format
+    "headline": Label("{case}: {status}, net present cost {npv} CNY",
+                      "{case}：{status}，净现值成本 {npv}元"),
+    "gap": Label(" (gap {gap})", "（间隙 {gap}）"),
+    "saving": Label("like-for-like replacement would cost {base} CNY; this plan saves {saving} CNY",
+                    "同型替换需 {base}元；本方案节省 {saving}元"),
+    "buy": Label("buy {year}: {items}", "{year} 年购置：{items}"),
+    "chargers_in": Label("chargers {year}: {items}", "{year} 年充电设备：{items}"),
+    "charging_in": Label("charging {year}: {items}", "{year} 年补能：{items}"),
+    "evs_on": Label("{n} EVs on {supply}", "{n} 辆用 {supply}"),
+    "evs_public": Label("{n} EVs public", "{n} 辆公共充电"),
+    "evs_swap": Label("{n} EVs swap", "{n} 辆换电"),
+    "unmet_line": Label("not met {year}: {rule} required {required}, achieved {achieved}",
+                        "{year} 年未满足：{rule} 要求 {required}，实际 {achieved}"),
+    "reference": Label("for reference {year}: {ratio} depot chargers per electric vehicle (the "
+                       "pilot cities' public and private ratio is about {required}:1)",
+                       "参考 {year} 年：每辆新能源车 {ratio} 台场站充电设备（试点城市公共与私人"
+                       "充电设施车桩比约 {required}:1）"),
+    "written": Label("written to {out}/", "已写入 {out}/"),
+    "optimal": Label("optimal", "最优"), "time_limit": Label("time_limit", "达到时限"),
+    "infeasible": Label("infeasible", "无可行方案"), "error": Label("error", "求解失败"),
+    # the terminal plan's columns
+    "t_year": Label("year", "年份"), "t_capex": Label("capex CNY", "投资"),
+    "t_opex": Label("opex CNY", "运营"), "t_ev": Label("EV", "新能源"),
+    "t_ice": Label("ICE", "燃油"), "t_ev_fleet": Label("EV % fleet", "车队占比"),
+    "t_ev_bought": Label("EV % bought", "新购占比"), "t_chargers": Label("chargers", "充电设备"),
+    "t_pv": Label("PV kW", "光伏 kW"), "t_storage": Label("stor kWh", "储能 kWh"),
+    "t_co2": Label("CO2 t", "CO2 t"),
+    # report.html (writers/report.py)
+    "r_title": Label("Plan for {case}", "{case} 规划方案"),
+    "r_cities": Label("cities", "城市"), "r_status": Label("status", "求解状态"),
+    "r_npv": Label("net present cost", "净现值成本"),
+    "r_baseline": Label("like-for-like net present cost", "同型替换净现值成本"),
+    "r_gap": Label("MIP gap", "最优性间隙"), "r_charts": Label("Charts", "图表"),
+    "r_years": Label("Year by year", "逐年"),
+    "r_unmet": Label("Pilot rules, cap and budget not met", "未满足的试点规则、碳上限与预算"),
+    "r_purchases": Label("Purchases", "购置"),
+    "r_depots": Label("Depot by depot", "分站点"),
+    "r_depots_note": Label("Each depot in the last planning year ({year}): its fleet, chargers, "
+                           "PV, storage, connection and emissions; purchases and vehicle spend "
+                           "over the whole horizon.",
+                           "各站点在规划末年（{year} 年）的车队、充电设备、光伏、储能、接入容量与"
+                           "排放；整个规划期的购置与购车支出。"),
+    "r_charging": Label("How the electric vehicles charge", "新能源车辆如何补能"),
+    "r_charging_note": Label("Vehicles, kWh a year and cost by supply: a depot charger model (the "
+                             "energy its chargers drew at the tariff), public stations (energy, "
+                             "service fee, detours) or a battery-swap plan.",
+                             "按补能方式的车辆数、年电量与成本：场站充电设备（按电价计的电量）、"
+                             "公共充电站（电费、服务费、绕行）或换电套餐。"),
+    "r_chargers_note": Label("Chargers in service in the last year, and the vehicle classes each "
+                             "fits:", "规划末年在用充电设备及其适用车类："),
 }
 
 

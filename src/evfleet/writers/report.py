@@ -16,13 +16,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from evfleet.results.depots import depot_table  # noqa: E402
 from evfleet.results.folder import REPORT, read_run  # noqa: E402
 from evfleet.results.rules import purchase_shares, unmet  # noqa: E402
-from evfleet.writers.labels import day_label, label, number_format  # noqa: E402
+from evfleet.writers.labels import LANGUAGES, day_label, label, number_format, text  # noqa: E402
 
 COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
 REPORTED = ("fleet", "costs", "emissions", "compliance", "energy", "purchases", "charging",
-            "chargers")
+            "chargers", "solar", "storage", "grid")
 
 
 def _rule(tables, rule: str) -> pd.Series:
@@ -128,7 +129,7 @@ def _png(folder: Path, name: str, draw, tables) -> Path:
     return path
 
 
-def _table_html(frame: pd.DataFrame) -> str:
+def _table_html(frame: pd.DataFrame, lang: str = "en") -> str:
     """A table with labelled headers (writers/labels.py) and numbers as a planner reads them:
     CNY and kWh whole with thousands separators, shares as %, kW to a tenth."""
     shown = frame.copy()
@@ -137,7 +138,7 @@ def _table_html(frame: pd.DataFrame) -> str:
         if fmt == "General" or not pd.api.types.is_numeric_dtype(shown[column]):
             continue
         shown[column] = [("" if pd.isna(v) else _number(v, fmt)) for v in shown[column]]
-    shown.columns = [label(str(c)) if str(c) else "" for c in shown.columns]
+    shown.columns = [label(str(c), lang) if str(c) else "" for c in shown.columns]
     return shown.to_html(index=False, border=0, na_rep="")
 
 
@@ -153,8 +154,22 @@ def _number(v: float, fmt: str) -> str:
     return f"{v:,.1f}"
 
 
-def write_report(folder: Path) -> list[Path]:
-    """The PNG charts and report.html, written into the run folder. Returns the files."""
+def run_lang(folder: Path) -> str:
+    """The language the run's case asks for (`lang:` in its case.yaml), else English."""
+    try:
+        from ruamel.yaml import YAML
+
+        data = YAML(typ="safe").load((folder / "case.yaml").read_text(encoding="utf-8"))
+        lang = data.get("lang") if isinstance(data, dict) else None
+    except Exception:  # noqa: BLE001 - an unreadable case.yaml leaves the default
+        lang = None
+    return lang if lang in LANGUAGES else "en"
+
+
+def write_report(folder: Path, lang: str | None = None) -> list[Path]:
+    """The PNG charts and report.html, written into the run folder. Returns the files.
+    `lang`: of the page's words and headers (the charts keep English labels); None: the run's."""
+    lang = lang or run_lang(folder)
     run = read_run(folder, need_plan=True)
     summary, tables = run.summary, run.tables(REPORTED)
     pngs = [_png(folder, name, draw, tables) for name, draw in CHARTS]
@@ -170,35 +185,41 @@ def write_report(folder: Path) -> list[Path]:
     chargers = tables["chargers"]
     chargers = chargers[chargers["year"] == chargers["year"].max()].groupby(
         ["charger", "classes"], as_index=False)[["installed"]].sum() if len(chargers) else chargers
+    depots = depot_table(tables)
     base = summary.baseline_npv_cny
-    head = [("cities", ", ".join(summary.cities or ())), ("status", summary.status.value),
-            ("net present cost", f"{summary.objective_npv_cny / 1e6:,.2f} M CNY"),
-            ("like-for-like net present cost", f"{base / 1e6:,.2f} M CNY" if base else ""),
-            ("MIP gap", f"{summary.mip_gap:.2%}" if summary.mip_gap is not None else "")]
+    head = [(text("r_cities", lang), ", ".join(summary.cities or ())),
+            (text("r_status", lang), text(summary.status.value, lang)),
+            (text("r_npv", lang), f"{summary.objective_npv_cny / 1e6:,.2f} M CNY"),
+            (text("r_baseline", lang), f"{base / 1e6:,.2f} M CNY" if base else ""),
+            (text("r_gap", lang), f"{summary.mip_gap:.2%}" if summary.mip_gap is not None else "")]
     images = "\n".join(
         f'<figure><img alt="{p.stem}" src="data:image/png;base64,'
         f'{base64.b64encode(p.read_bytes()).decode()}"></figure>' for p in pngs)
+    last_year = int(depots["year"].iloc[0]) if len(depots) else ""
+    title = text("r_title", lang).format(case=html.escape(summary.case))
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>evfleet plan: {html.escape(summary.case)}</title>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8"><title>evfleet: {title}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;margin:1em 0;font-size:90%}}td,th{{padding:3px 8px;text-align:right;
 border-bottom:1px solid #ddd}}img{{max-width:100%}}figure{{margin:1em 0}}</style></head><body>
-<h1>Plan for {html.escape(summary.case)}</h1>
-{_table_html(pd.DataFrame(head, columns=["", "value"]))}
-<h2>Charts</h2>
+<h1>{title}</h1>
+{_table_html(pd.DataFrame(head, columns=["", "value"]), lang)}
+<h2>{text("r_charts", lang)}</h2>
 {images}
-<h2>Year by year</h2>
-{_table_html(per_year)}
-<h2>Pilot rules, cap and budget not met</h2>
-{_table_html(missed) if len(missed) else "<p>Every rule is met in every year.</p>"}
-<h2>Purchases</h2>
-{_table_html(buys)}
-<h2>How the electric vehicles charge</h2>
-<p>Vehicles, kWh a year and cost by supply: a depot charger model (the energy its chargers drew
-at the tariff), public stations (energy, service fee, detours) or a battery-swap plan.</p>
-{_table_html(supply)}
-<p>Chargers in service in the last year, and the vehicle classes each fits:</p>
-{_table_html(chargers)}
+<h2>{text("r_years", lang)}</h2>
+{_table_html(per_year, lang)}
+<h2>{text("r_unmet", lang)}</h2>
+{_table_html(missed, lang) if len(missed) else f"<p>{text('all_met', lang)}.</p>"}
+<h2>{text("r_depots", lang)}</h2>
+<p>{text("r_depots_note", lang).format(year=last_year)}</p>
+{_table_html(depots, lang)}
+<h2>{text("r_purchases", lang)}</h2>
+{_table_html(buys, lang)}
+<h2>{text("r_charging", lang)}</h2>
+<p>{text("r_charging_note", lang)}</p>
+{_table_html(supply, lang)}
+<p>{text("r_chargers_note", lang)}</p>
+{_table_html(chargers, lang)}
 </body></html>
 """
     out = folder / REPORT

@@ -25,11 +25,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evfleet.results.depots import depot_table
 from evfleet.results.record import Summary
 from evfleet.results.rules import purchase_shares, unmet
 from evfleet.writers.labels import KEY_FIGURES, label, number_format, sheet_title, text
 
-SHEET_ORDER = ("compliance", "fleet", "purchases", "retirements", "chargers", "charging", "solar",
+SHEET_ORDER = ("depots", "compliance", "fleet", "purchases", "retirements", "chargers", "charging", "solar",
                "storage", "grid", "costs", "emissions", "excluded", "energy")
 
 SHEET_ROWS = 1_048_576  # the most rows an Excel sheet holds, its header row included
@@ -219,6 +220,7 @@ def write_plan_xlsx(path: Path, summary: Summary, tables: dict[str, pd.DataFrame
     caps = {} if comp is None else {int(r.year): float(r.required) for r in comp.itertuples()
                                      if r.rule == "carbon_cap_t"}
     _chart_sheets(wb, tables, summary, caps, lang)
+    tables = {**tables, "depots": depot_table(tables)} if "fleet" in tables else tables
     for name in SHEET_ORDER:
         if name not in tables:
             continue
