@@ -201,7 +201,7 @@ def write_report(folder: Path, lang: str | None = None) -> list[Path]:
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8"><title>evfleet: {title}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;margin:1em 0;font-size:90%}}td,th{{padding:3px 8px;text-align:right;
-border-bottom:1px solid #ddd}}img{{max-width:100%}}figure{{margin:1em 0}}</style></head><body>
+border-bottom:1px solid #ddd}}td:first-child{{white-space:nowrap}}img{{max-width:100%}}figure{{margin:1em 0}}</style></head><body>
 <h1>{title}</h1>
 {_table_html(pd.DataFrame(head, columns=["", "value"]), lang)}
 <h2>{text("r_charts", lang)}</h2>
