@@ -46,6 +46,20 @@ def test_grid_is_every_combination():
     combos = {tuple(v.settings.values()) for v in vs}
     assert len(combos) == 45
     assert (8.0e6, 9.0, 80000.0) in combos
+    # named by what they set: each parameter's last key and its point, in the grid's order
+    assert vs[0].name == "budget_cny=4000000,diesel_cny_per_l=6,price_cny=0.6"
+    assert vs[-1].name == "budget_cny=8000000,diesel_cny_per_l=10,price_cny=1"
+    assert len({v.name for v in vs}) == 45
+
+
+def test_grid_names_keep_whole_paths_where_last_keys_repeat_and_fall_back_when_long():
+    two_roofs = {"depots.a.roof_m2": {"values": [0, 100]}, "depots.b.roof_m2": {"values": [5]}}
+    s = study("grid", two_roofs)
+    assert [v.name for v in variants(s, params_of(s, {}))] == [
+        "depots.a.roof_m2=0,depots.b.roof_m2=5", "depots.a.roof_m2=100,depots.b.roof_m2=5"]
+    long = {f"depots.d{'x' * 40}{n}.roof_m2": {"values": [1, 2]} for n in range(3)}
+    s = study("grid", long)
+    assert [v.name for v in variants(s, params_of(s, {}))] == [f"g{n}" for n in range(1, 9)]
 
 
 def test_latin_hypercube_is_reproducible_from_its_seed_and_stratified():

@@ -360,3 +360,23 @@ def test_a_variant_without_an_answer_makes_the_sweep_exit_1(case, tmp_path, monk
     res = pd.read_csv(tmp_path / "o" / "results.csv").set_index("variant")
     assert res.loc["lost", "status"] == "error" and "worker lost twice" in res.loc["lost", "reason"]
     assert res.loc["kept", "status"] == "optimal"
+
+
+def test_a_two_parameter_grid_has_named_variants_and_a_heat_map(case, tmp_path):
+    # diesel 0.2 CNY/l: two diesels, 2,000 + 7,300 x 0.2 = 3,460 at either budget. Diesel 1.0:
+    # all electric 5,560 (capex 4,100) with 10,000 CNY a year; with 3,000 neither that nor one of
+    # each (capex 3,100) fits, so two diesels at 2,000 + 7,300 = 9,300.
+    from openpyxl import load_workbook
+
+    study = study_file(tmp_path, {"design": "grid", "parameters": {
+        "budget_cny": {"values": [3000, 10000]}, DIESEL: {"values": [0.2, 1.0]}}})
+    res = by_variant(sweep(case, study, tmp_path / "out", EXACT))
+    assert res.loc["budget_cny=3000,diesel_cny_per_l=1", "objective_npv_cny"] == pytest.approx(9300)
+    heat = pd.read_csv(tmp_path / "out" / "heatmap.csv")
+    assert list(heat.columns) == ["budget_cny", f"{DIESEL}=0.2", f"{DIESEL}=1"]
+    assert heat["budget_cny"].tolist() == [3000, 10000]
+    assert heat.drop(columns="budget_cny").to_numpy().ravel().tolist() == pytest.approx(
+        [3460, 9300, 3460, 5560])
+    assert (tmp_path / "out" / "heatmap.png").read_bytes()[:4] == b"\x89PNG"
+    sheet = load_workbook(tmp_path / "out" / "results.xlsx")["heatmap"]
+    assert [r.sqref for r in sheet.conditional_formatting][0] == "B2:C3"  # coloured by Excel

@@ -44,3 +44,22 @@ def frontier_table(results: pd.DataFrame) -> pd.DataFrame:
     avoided = -points["emissions_t"].diff()
     points["abatement_cny_per_t"] = (extra / avoided).where(avoided > 1e-9)
     return points.reset_index(drop=True)
+
+
+def grid_table(results: pd.DataFrame, params: list[str]) -> pd.DataFrame:
+    """Grid design over two parameters: the NPV of each combination, the first parameter's points
+    down, the second's across (the heat map). Blank where a variant has no plan. Empty when the
+    grid has not exactly two parameters (each pair of more would hold the others fixed at no
+    single value)."""
+    if len(params) != 2 or results.empty:
+        return pd.DataFrame()
+    rows, columns = params
+    planned = results.assign(objective_npv_cny=results["objective_npv_cny"].where(
+        results["status"].isin(PLANNED)))
+    table = planned.pivot_table(index=rows, columns=columns, values="objective_npv_cny",
+                                aggfunc="first", dropna=False)
+    table = table.reindex(index=sorted(results[rows].dropna().unique()),
+                          columns=sorted(results[columns].dropna().unique()))
+    table.columns = [f"{columns}={c:g}" if isinstance(c, (int, float)) else f"{columns}={c}"
+                     for c in table.columns]
+    return table.reset_index()

@@ -93,6 +93,16 @@ def number_label(x: float) -> str:
     return repr(float(x)).replace("+", "")
 
 
+MAX_GRID_NAME = 120  # characters of a grid variant's name (a folder: 255 bytes at most)
+
+
+def grid_keys(paths: list[str]) -> dict[str, str]:
+    """How a grid variant's name calls each parameter: its last key (`diesel_cny_per_l`), or the
+    whole path where two parameters share a last key (`depots.a.roof_m2`, `depots.b.roof_m2`)."""
+    last = [p.split(".")[-1] for p in paths]
+    return {p: key if last.count(key) == 1 else p for p, key in zip(paths, last)}
+
+
 def variants(study: Study, params: list[Parameter]) -> list[Variant]:
     """Every variant of the study in a fixed order (names are stable: they key the resume)."""
     if study.design == "oat":  # every row shows every parameter: the others at base
@@ -109,12 +119,17 @@ def variants(study: Study, params: list[Parameter]) -> list[Variant]:
     if study.design == "grid":
         out = []
         grids = [list(enumerate(p.spec.points())) for p in params]
+        short = grid_keys([p.path for p in params])
         width = len(str(math.prod(len(g) for g in grids)))
         for n, combo in enumerate(itertools.product(*grids), start=1):
             changes, settings = {}, {}
             for p, (i, point) in zip(params, combo):
                 changes[p.path], settings[p.path] = p.value(point)
-            out.append(Variant(f"g{n:0{width}d}", changes, settings, ("parameters",)))
+            name = ",".join(f"{short[p.path]}={_label(point, i)}"
+                            for p, (i, point) in zip(params, combo))
+            if len(name) > MAX_GRID_NAME:  # a folder name; results.csv still shows each value
+                name = f"g{n:0{width}d}"
+            out.append(Variant(name, changes, settings, ("parameters",)))
         return out
     if study.design == "lhs":
         return _lhs(study, params)

@@ -11,9 +11,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.utils import get_column_letter
 
-from evfleet.results.analysis import frontier_table, tornado_table
+from evfleet.results.analysis import frontier_table, grid_table, tornado_table
 
 
 def _atomic(path: Path, write) -> None:
@@ -36,6 +39,9 @@ def write_study_results(out: Path, results: pd.DataFrame, design: str, params: l
     if design == "oat" and not results.empty:
         sheets["tornado"] = tornado_table(results, params)
         charts["tornado.png"] = lambda p: _tornado_chart(sheets["tornado"], p)
+    if design == "grid" and len(params) == 2 and not results.empty:
+        sheets["heatmap"] = grid_table(results, params)
+        charts["heatmap.png"] = lambda p: _heatmap_chart(sheets["heatmap"], params, p)
     if design == "frontier" and not results.empty:
         sheets["frontier"] = frontier_table(results)
         charts["frontier.png"] = lambda p: _frontier_chart(sheets["frontier"], p)
@@ -61,6 +67,14 @@ def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
         for name, frame in sheets.items():
             frame.to_excel(xl, sheet_name=name, index=False)
             ws = xl.sheets[name]
+            if name == "heatmap" and frame.shape[1] > 1:  # Excel colours the NPVs itself
+                cells = f"B2:{get_column_letter(frame.shape[1])}{len(frame) + 1}"
+                ws.conditional_formatting.add(cells, ColorScaleRule(
+                    start_type="min", start_color="63BE7B", mid_type="percentile", mid_value=50,
+                    mid_color="FFEB84", end_type="max", end_color="F8696B"))
+                for row in ws[cells]:
+                    for cell in row:
+                        cell.number_format = "#,##0"
             ws.freeze_panes = "B2"
             for col, header in zip(ws.columns, frame.columns):
                 width = max([len(str(header))] + [len(f"{v}") for v in frame[header].head(200)])
@@ -105,3 +119,40 @@ def _frontier_chart(table: pd.DataFrame, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, format="png")
     plt.close(fig)
+
+
+def _heatmap_chart(table: pd.DataFrame, params: list[str], path: Path) -> None:
+    """NPV of every combination of a two-parameter grid, each cell labelled in M CNY; a cell with
+    no plan is grey and says so."""
+    values = table.drop(columns=params[0]).to_numpy(dtype=float) / 1e6
+    fig, ax = plt.subplots(figsize=(1.6 + 1.3 * values.shape[1], 1.4 + 0.6 * values.shape[0]),
+                           dpi=110)
+    cmap = plt.get_cmap("RdYlGn_r").with_extremes(bad="#cccccc")  # grey: no plan
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, "no plan" if np.isnan(v) else f"{v:,.2f}", ha="center", va="center",
+                fontsize=8)
+    columns = [_tick(_number_or_text(c.split("=", 1)[1])) for c in table.columns[1:]]
+    ax.set_xticks(range(len(columns)), columns)
+    ax.set_yticks(range(len(table)), [_tick(v) for v in table[params[0]]])
+    ax.set_xlabel(params[1])
+    ax.set_ylabel(params[0])
+    ax.set_title("Net present cost [M CNY] of each combination")
+    fig.colorbar(image, ax=ax, label="M CNY")
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+    plt.close(fig)
+
+
+def _tick(value) -> str:
+    """A parameter's point on an axis: whole numbers with separators (3,000,000), others as given."""
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _number_or_text(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return text
