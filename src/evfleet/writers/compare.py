@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.utils import get_column_letter
 
-from evfleet.writers.xlsx import cell_value
+from evfleet.writers.xlsx import cell_value, print_setup
 
 BAR_SHEETS = {"electric vehicles", "PV"}  # counts and sizes as bars, flows as lines
 CHART_ANCHOR = "H2"
@@ -60,6 +60,9 @@ def write_compare(path: Path, kpis: pd.DataFrame, per_year: dict[str, pd.DataFra
     ws = wb.create_sheet("inputs that differ")
     _write_frame(ws, inputs.set_index("field") if len(inputs) else inputs, "field")
     ws.column_dimensions["A"].width = 50
+    for sheet in wb.worksheets:  # A4, one page wide, headers repeated, named in the footer
+        print_setup(sheet, f"comparison of {', '.join(map(str, kpis.columns))}",
+                    one_page=sheet.title != "inputs that differ")
     wb.save(path)
     written.append(path)
     for sheet, frame in [("KPIs", kpis), *per_year.items(), ("inputs that differ", inputs)]:

@@ -17,6 +17,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
 from evfleet.results.analysis import frontier_table, grid_table, tornado_table
+from evfleet.writers.xlsx import print_setup
 
 
 def _atomic(path: Path, write) -> None:
@@ -82,6 +83,7 @@ def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
                 if str(header).endswith(("_cny", "_t", "_cny_per_t")):
                     for cell in col[1:]:
                         cell.number_format = "#,##0"
+            print_setup(ws, f"study {path.parent.name}, {name}")
 
 
 def _tornado_chart(table: pd.DataFrame, path: Path) -> None:

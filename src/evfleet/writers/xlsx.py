@@ -53,7 +53,7 @@ def cell_value(v):
 PORTRAIT_MAX_WIDTH = 95  # characters of columns that still print well on a portrait A4 page
 
 
-def _print_setup(ws: Worksheet, case: str, title_rows: str | None = "1:1",
+def print_setup(ws: Worksheet, case: str, title_rows: str | None = "1:1",
                  one_page: bool = False) -> None:
     """A4, one page wide (and one tall with `one_page`): portrait for a narrow table (more rows
     a page), landscape for a wide one; the header row repeated on every page, the case, sheet
@@ -68,7 +68,7 @@ def _print_setup(ws: Worksheet, case: str, title_rows: str | None = "1:1",
     ws.page_margins.left = ws.page_margins.right = 0.4
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.left.text = cell_value(f"evfleet plan: {case}")
+    ws.oddFooter.left.text = cell_value(f"evfleet: {case}")
     ws.oddFooter.center.text = "&A"
     ws.oddFooter.right.text = "page &P of &N"
 
@@ -97,7 +97,7 @@ def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, case: str, lang: str = 
         lines = max(lines, math.ceil(len(label(column, lang)) / (width - 2)))
     # a wrapped header gets the rows it needs (no viewer grows a row for wrapped text on its own)
     ws.row_dimensions[start_row].height = HEADER_LINE_PT * lines
-    _print_setup(ws, case, f"{start_row}:{start_row}")
+    print_setup(ws, case, f"{start_row}:{start_row}")
     return ws
 
 
@@ -133,7 +133,7 @@ def _summary_sheet(wb: Workbook, summary: Summary, per_year: pd.DataFrame,
     row = _unmet_lines(ws, compliance, row + 1, lang)
     _years_across(ws, per_year, row + 1, lang)
     ws.column_dimensions["A"].width = 44
-    _print_setup(ws, summary.case, None, one_page=True)
+    print_setup(ws, summary.case, None, one_page=True)
 
 
 def _unmet_lines(ws: Worksheet, compliance: pd.DataFrame | None, row: int, lang: str) -> int:
