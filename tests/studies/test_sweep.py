@@ -378,5 +378,9 @@ def test_a_two_parameter_grid_has_named_variants_and_a_heat_map(case, tmp_path):
     assert heat.drop(columns="budget_cny").to_numpy().ravel().tolist() == pytest.approx(
         [3460, 9300, 3460, 5560])
     assert (tmp_path / "out" / "heatmap.png").read_bytes()[:4] == b"\x89PNG"
-    sheet = load_workbook(tmp_path / "out" / "results.xlsx")["heatmap"]
-    assert [r.sqref for r in sheet.conditional_formatting][0] == "B2:C3"  # coloured by Excel
+    book = load_workbook(tmp_path / "out" / "results.xlsx")
+    assert [r.sqref for r in book["heatmap"].conditional_formatting][0] == "B2:C3"  # by Excel
+    headers = [c.value for c in book["results"][1]]
+    assert headers[:4] == ["Variant", "budget_cny", DIESEL, "Status"]  # parameters keep paths
+    assert "Net present cost (CNY)" in headers and "objective_npv_cny" not in headers
+    assert book["results"].page_setup.fitToWidth == 1 and book["results"].print_title_rows

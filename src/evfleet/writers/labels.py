@@ -116,6 +116,31 @@ KEY_FIGURES: dict[str, Label] = {
     "solve_seconds": Label("Solve time", "求解时间", "s", "0.0"),
 }
 
+# columns of a study's results.xlsx (studies/sweep.py, results/analysis.py); a parameter's column
+# keeps its path, which is what the study file names
+STUDY_COLUMNS: dict[str, Label] = {
+    "variant": Label("Variant", "方案变体"), "status": Label("Status", "求解状态"),
+    "objective_npv_cny": Label("Net present cost", "净现值成本", "CNY", CNY),
+    "baseline_npv_cny": Label("Like-for-like net present cost", "同型替换净现值成本", "CNY", CNY),
+    "mip_gap": Label("Proven within (gap)", "最优性间隙", None, "0.00%"),
+    "solve_seconds": Label("Solve time", "求解时间", "s", "0.0"),
+    "build_seconds": Label("Build time", "建模时间", "s", "0.0"),
+    "capex_cny": Label("Capital spend, whole horizon", "规划期投资支出", "CNY", CNY),
+    "emissions_t": Label("Emissions, whole horizon", "规划期排放", "t CO2", T),
+    "ev_share": Label("Electric share of the fleet, last year", "末年新能源车辆占比", None, SHARE),
+    "model_reused": Label("Model re-used", "复用模型"),
+    "from_earlier_run": Label("From an earlier run", "沿用先前结果"),
+    "reason": Label("Reason", "原因"), "parameter": Label("Parameter", "参数"),
+    "low_setting": Label("Lowest setting", "最低取值"),
+    "high_setting": Label("Highest setting", "最高取值"),
+    "npv_low_cny": Label("Net present cost at the lowest", "最低取值时净现值成本", "CNY", CNY),
+    "npv_high_cny": Label("Net present cost at the highest", "最高取值时净现值成本", "CNY", CNY),
+    "base_npv_cny": Label("Base net present cost", "基准净现值成本", "CNY", CNY),
+    "swing_cny": Label("Swing", "变化幅度", "CNY", CNY),
+    "abatement_cny_per_t": Label("Abatement cost", "减排成本", "CNY/t", CNY),
+    "below": Label("Below", "以下"), "above": Label("Above", "以上"),
+    "change": Label("What changes", "变化内容"),
+}
 
 # words of the workbook that are no column: titles, axes, lines
 TEXTS: dict[str, Label] = {

@@ -17,6 +17,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
 from evfleet.results.analysis import frontier_table, grid_table, tornado_table
+from evfleet.writers.labels import STUDY_COLUMNS, label, number_format
 from evfleet.writers.xlsx import print_setup
 
 
@@ -64,10 +65,21 @@ def write_study_results(out: Path, results: pd.DataFrame, design: str, params: l
 
 
 def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """results.xlsx: one sheet per table, headers labelled with units (a parameter's column keeps
+    its path), numbers formatted, the heat map coloured by Excel, every sheet set for print."""
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for name, frame in sheets.items():
-            frame.to_excel(xl, sheet_name=name, index=False)
+            shown = frame.rename(columns={c: label(c, "en", STUDY_COLUMNS)
+                                          for c in frame.columns if c in STUDY_COLUMNS})
+            shown.to_excel(xl, sheet_name=name, index=False)
             ws = xl.sheets[name]
+            ws.freeze_panes = "B2"
+            for col, header, shown_as in zip(ws.columns, frame.columns, shown.columns):
+                width = max([len(str(shown_as))] + [len(f"{v}") for v in frame[header].head(200)])
+                ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 10), 60)
+                fmt = number_format(header, STUDY_COLUMNS)
+                for cell in col[1:] if fmt != "General" else ():
+                    cell.number_format = fmt
             if name == "heatmap" and frame.shape[1] > 1:  # Excel colours the NPVs itself
                 cells = f"B2:{get_column_letter(frame.shape[1])}{len(frame) + 1}"
                 ws.conditional_formatting.add(cells, ColorScaleRule(
@@ -75,13 +87,6 @@ def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
                     mid_color="FFEB84", end_type="max", end_color="F8696B"))
                 for row in ws[cells]:
                     for cell in row:
-                        cell.number_format = "#,##0"
-            ws.freeze_panes = "B2"
-            for col, header in zip(ws.columns, frame.columns):
-                width = max([len(str(header))] + [len(f"{v}") for v in frame[header].head(200)])
-                ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 10), 60)
-                if str(header).endswith(("_cny", "_t", "_cny_per_t")):
-                    for cell in col[1:]:
                         cell.number_format = "#,##0"
             print_setup(ws, f"study {path.parent.name}, {name}")
 
