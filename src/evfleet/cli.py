@@ -230,11 +230,12 @@ def cities(name: str | None, plot: Path | None) -> None:
     if name not in known:
         click.echo(f"unknown city '{name}'; expected one of {', '.join(known)}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if plot is not None:
+        _writable(plot)  # before anything is shown
     click.echo(city_text(name))
     if plot is not None:
         from evfleet.writers.charts import plot_typical_days
 
-        _writable(plot)
         _writing(plot, lambda: plot_typical_days(typical_days(name),
                                                  f"{known[name].name}: typical days", plot))
         click.echo(f"wrote {plot}")

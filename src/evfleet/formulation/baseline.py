@@ -1,5 +1,6 @@
 """The like-for-like plan (spec §5 `baseline`): every vehicle leaving at end of life is replaced by
-the same model, growth is met with the duty's main model, and no PV or storage is added. Chargers
+the same model as far as the duty still needs it (a fleet above its need is not renewed beyond
+it), growth is met with the duty's main model, and no PV or storage is added. Chargers
 and grid upgrades stay free so that electric vehicles already owned can charge; budget, carbon cap
 and electric share do not apply. It is the same model with those decisions fixed."""
 
@@ -35,24 +36,27 @@ def like_for_like(inp: Inputs) -> tuple[dict, dict]:
         def same(j: str) -> str:
             return j if j in usable else main
 
+        def buy(j: str, y: int, n: int) -> None:
+            key = (d, k, j, y)
+            cohorts[key] = cohorts.get(key, 0) + n
+            buys[key] += n
+
         cohorts = {t: n for t, n in inp.initial_count.items() if t[:2] == (d, k)}
-        for (dd, kk, j, c, n) in inp.past_life:
-            if (dd, kk) == (d, k):
-                key = (d, k, same(j), inp.start_year)
-                cohorts[key] = cohorts.get(key, 0) + n
-                buys[key] += n
         for y in inp.years:
-            for t, n in list(cohorts.items()):
-                if t[3] < y and inp.exit_year[t] == y and n:
-                    key = (d, k, same(t[2]), y)
-                    cohorts[key] = cohorts.get(key, 0) + n
-                    buys[key] += n
+            # vehicles leaving this year (those past their life at the start in the first year)
+            leaving = [(t[2], n) for t, n in cohorts.items()
+                       if t[3] < y and inp.exit_year[t] == y and n]
+            if y == inp.start_year:
+                leaving += [(j, n) for (dd, kk, j, c, n) in inp.past_life if (dd, kk) == (d, k)]
             in_service = sum(n for t, n in cohorts.items() if (*t, y) in live)
             short = inp.need_count[d, k, y] - in_service
-            if short > 0:
-                key = (d, k, main, y)
-                cohorts[key] = cohorts.get(key, 0) + short
-                buys[key] += short
+            for j, n in leaving:  # replaced by the same model, as far as the duty needs them
+                again = min(n, max(short, 0))
+                if again:
+                    buy(same(j), y, again)
+                    short -= again
+            if short > 0:  # growth: the duty's main model
+                buy(main, y, short)
         for t, n in cohorts.items():
             for y in inp.years:
                 if (*t, y) in live:
