@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from click.testing import CliRunner
 
 from evfleet.cli import main
@@ -61,3 +63,22 @@ def test_report_in_chinese_with_a_section_per_depot(tmp_path):
     assert english.exit_code == 0
     page = (tmp_path / "run" / "report.html").read_text()
     assert "<h2>Depot by depot</h2>" in page and "<th>Electric vehicles</th>" in page
+
+
+@pytest.mark.filterwarnings("ignore:Glyph")  # DejaVu Sans stands in for a CJK font
+@pytest.mark.parametrize("font, title", [("DejaVu Sans", "按能源分车队"), (None, "Fleet by energy")])
+def test_charts_in_chinese_only_where_a_font_draws_it(tmp_path, monkeypatch, font, title):
+    import matplotlib.pyplot as plt
+
+    from evfleet.results.folder import read_run
+    from evfleet.writers import report
+
+    case = write_case(tmp_path, TINY)
+    assert CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")]).exit_code == 0
+    tables = read_run(tmp_path / "run", need_plan=True).tables(report.REPORTED)
+    monkeypatch.setattr(report, "cjk_font", lambda: font)
+    titles = []
+    monkeypatch.setattr(plt.Figure, "savefig", lambda fig, *a, **k: titles.append(
+        fig.axes[0].get_title()))
+    report._png(tmp_path, "fleet", report.chart_fleet, tables, "zh")
+    assert titles == [title]

@@ -179,6 +179,16 @@ TEXTS: dict[str, Label] = {
     "t_ev_bought": Label("EV % bought", "新购占比"), "t_chargers": Label("chargers", "充电设备"),
     "t_pv": Label("PV kW", "光伏 kW"), "t_storage": Label("stor kWh", "储能 kWh"),
     "t_co2": Label("CO2 t", "CO2 t"),
+    # report.html's charts (writers/report.py)
+    "c_carbon_cap": Label("carbon cap", "碳排放上限"),
+    "c_capex_title": Label("Capital spend and budget", "投资支出与预算"),
+    "c_capex": Label("capital spend", "投资支出"), "c_budget": Label("budget", "预算"),
+    "c_costs_title": Label("Cash flows by category (undiscounted)", "按类别现金流（未折现）"),
+    "c_building": Label("building", "建筑负荷"), "c_fleet_charging": Label("fleet charging", "车队充电"),
+    "c_storage_charging": Label("storage charging", "储能充电"),
+    "c_grid_import": Label("grid import", "电网取电"),
+    "c_pv_storage": Label("PV used + storage discharge", "光伏自用 + 储能放电"),
+    "c_tariff": Label("tariff", "电价"), "c_hour": Label("hour (Beijing time)", "小时（北京时间）"),
     # report.html (writers/report.py)
     "r_title": Label("Plan for {case}", "{case} 规划方案"),
     "r_cities": Label("cities", "城市"), "r_status": Label("status", "求解状态"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import html
+import logging
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -31,43 +33,45 @@ def _rule(tables, rule: str) -> pd.Series:
     return c[c["rule"] == rule].set_index("year")["required"]
 
 
-def chart_fleet(tables, ax) -> None:
+def chart_fleet(tables, ax, lang: str = "en") -> None:
     mix = tables["fleet"].pivot_table(index="year", columns="energy", values="count",
                                       aggfunc="sum", fill_value=0)
     bottom = None
     for energy in mix.columns:
         ax.bar(mix.index, mix[energy], bottom=bottom, label=energy, color=COLOURS.get(energy))
         bottom = mix[energy] if bottom is None else bottom + mix[energy]
-    ax.set(title="Fleet by energy", xlabel="year", ylabel="vehicles")
+    ax.set(title=text("fleet_by_energy", lang), xlabel=text("year", lang),
+           ylabel=text("vehicles", lang))
     ax.legend()
 
 
 SOURCE_COLOURS = {"fuel": "#b08d57", "grid": "#7f8c8d", "public and swap": "#5d9c59"}
 
 
-def chart_emissions(tables, ax) -> None:
+def chart_emissions(tables, ax, lang: str = "en") -> None:
     em = tables["emissions"].groupby(["year", "source"])["t"].sum().unstack(fill_value=0)
     ax.stackplot(em.index, *[em[c] for c in em.columns], labels=list(em.columns),
                  colors=[SOURCE_COLOURS.get(c, "#cccccc") for c in em.columns], alpha=0.8)
     cap = _rule(tables, "carbon_cap_t")
     if len(cap):
-        ax.plot(cap.index, cap.values, color="#c0392b", lw=2, label="carbon cap")
-    ax.set(title="Emissions and carbon cap", xlabel="year", ylabel="t CO2")
+        ax.plot(cap.index, cap.values, color="#c0392b", lw=2, label=text("c_carbon_cap", lang))
+    ax.set(title=text("emissions_and_cap", lang), xlabel=text("year", lang), ylabel="t CO2")
     ax.legend()
 
 
-def chart_capex(tables, ax) -> None:
+def chart_capex(tables, ax, lang: str = "en") -> None:
     costs = tables["costs"]
     capex = costs[costs["category"].str.startswith("capex_")].groupby("year")["cny"].sum() / 1e6
-    ax.bar(capex.index, capex.values, color="#2a7ab9", label="capital spend")
+    ax.bar(capex.index, capex.values, color="#2a7ab9", label=text("c_capex", lang))
     budget = _rule(tables, "budget_cny") / 1e6
     if len(budget):
-        ax.plot(budget.index, budget.values, color="#c0392b", lw=2, marker="o", label="budget")
-    ax.set(title="Capital spend and budget", xlabel="year", ylabel="M CNY")
+        ax.plot(budget.index, budget.values, color="#c0392b", lw=2, marker="o",
+                label=text("c_budget", lang))
+    ax.set(title=text("c_capex_title", lang), xlabel=text("year", lang), ylabel="M CNY")
     ax.legend()
 
 
-def chart_costs(tables, ax) -> None:
+def chart_costs(tables, ax, lang: str = "en") -> None:
     costs = tables["costs"]
     by = costs[costs["category"] != "terminal_value"].pivot_table(
         index="year", columns="category", values="cny", aggfunc="sum", fill_value=0) / 1e6
@@ -82,11 +86,11 @@ def chart_costs(tables, ax) -> None:
             ax.bar(by.index, neg[cat], bottom=bottom_n, label=cat, color=cmap(i))
             bottom_n = bottom_n + neg[cat]
     ax.axhline(0, color="black", lw=0.6)
-    ax.set(title="Cash flows by category (undiscounted)", xlabel="year", ylabel="M CNY")
+    ax.set(title=text("c_costs_title", lang), xlabel=text("year", lang), ylabel="M CNY")
     ax.legend(fontsize=6, ncol=2)
 
 
-def chart_day(tables, ax) -> str:
+def chart_day(tables, ax, lang: str = "en") -> str:
     """The last year's heaviest depot on its most frequent representative day."""
     e = tables["energy"]
     last = e[e["year"] == e["year"].max()]
@@ -94,20 +98,22 @@ def chart_day(tables, ax) -> str:
     day = last[last["depot"] == depot].groupby("day")["weight_days"].first().idxmax()
     d = last[(last["depot"] == depot) & (last["day"] == day)].sort_values("hour")
     ax.stackplot(d["hour"], d["building_kw"], d["charge_kw"], d["storage_charge_kw"],
-                 labels=["building", "fleet charging", "storage charging"],
+                 labels=[text(k, lang) for k in ("c_building", "c_fleet_charging",
+                                                 "c_storage_charging")],
                  colors=["#7f8c8d", "#2a7ab9", "#8e44ad"], step="post", alpha=0.7)
-    ax.step(d["hour"], d["grid_kw"], where="post", color="black", lw=1.5, label="grid import")
+    ax.step(d["hour"], d["grid_kw"], where="post", color="black", lw=1.5,
+            label=text("c_grid_import", lang))
     ax.step(d["hour"], d["pv_used_kw"] + d["storage_discharge_kw"], where="post", color="#e6a100",
-            lw=1.5, label="PV used + storage discharge")
+            lw=1.5, label=text("c_pv_storage", lang))
     twin = ax.twinx()
     twin.step(d["hour"], d["price_cny_per_kwh"], where="post", color="#c0392b", ls="--",
-              label="tariff")
+              label=text("c_tariff", lang))
     twin.set_ylabel("CNY/kWh")
     first = d.iloc[0]
     title = (f"{depot}, {int(first['year'])}: "
              + day_label(int(first["month"]), float(first["weight_days"]),
-                         float(first["temperature_c"])))
-    ax.set(title=title, xlabel="hour (Beijing time)", ylabel="kW")
+                         float(first["temperature_c"]), lang))
+    ax.set(title=title, xlabel=text("c_hour", lang), ylabel="kW")
     lines, names = ax.get_legend_handles_labels()
     more, more_names = twin.get_legend_handles_labels()
     ax.legend(lines + more, names + more_names, fontsize=7, ncol=3, loc="upper center",
@@ -119,13 +125,43 @@ CHARTS = (("fleet", chart_fleet), ("emissions", chart_emissions), ("capex", char
           ("costs", chart_costs), ("typical-day", chart_day))
 
 
-def _png(folder: Path, name: str, draw, tables) -> Path:
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    draw(tables, ax)
-    fig.tight_layout()
-    path = folder / f"report-{name}.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+# fonts that draw Chinese, the first found is used for charts in Chinese
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+             "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
+
+
+def cjk_font() -> str | None:
+    """A font on this machine that draws Chinese, or None."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in names), None)
+
+
+def _png(folder: Path, name: str, draw, tables, lang: str = "en") -> Path:
+    """One chart. In Chinese only where a font draws it (else its words stay English: boxes
+    where the characters should be would help no one)."""
+    font = cjk_font() if lang == "zh" else None
+    lang = "zh" if font else "en"
+    style = {"font.sans-serif": [font, "DejaVu Sans"], "axes.unicode_minus": False} if font else {}
+    quiet = logging.getLogger("matplotlib.font_manager")  # a CJK font of one weight only
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        return _draw_png(folder, name, draw, tables, lang, style)
+    finally:
+        quiet.setLevel(level)
+
+
+def _draw_png(folder: Path, name: str, draw, tables, lang: str, style: dict) -> Path:
+    with plt.rc_context(style), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        draw(tables, ax, lang)
+        fig.tight_layout()
+        path = folder / f"report-{name}.png"
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
     return path
 
 
@@ -168,11 +204,12 @@ def run_lang(folder: Path) -> str:
 
 def write_report(folder: Path, lang: str | None = None) -> list[Path]:
     """The PNG charts and report.html, written into the run folder. Returns the files.
-    `lang`: of the page's words and headers (the charts keep English labels); None: the run's."""
+    `lang`: of the page's words, headers and, where a font draws Chinese, charts; None: the
+    run's."""
     lang = lang or run_lang(folder)
     run = read_run(folder, need_plan=True)
     summary, tables = run.summary, run.tables(REPORTED)
-    pngs = [_png(folder, name, draw, tables) for name, draw in CHARTS]
+    pngs = [_png(folder, name, draw, tables, lang) for name, draw in CHARTS]
     comp = tables["compliance"]
     bought = purchase_shares(comp)
     per_year = pd.DataFrame([{"year": int(y), **v, "ev_share_of_purchases": bought.get(int(y))}
