@@ -81,14 +81,15 @@ def _solve_one(case: Path, out: Path | None, options: SolveOptions, force: bool,
                debug: bool, decompose=None, lang: str | None = None) -> int:
     """Solve one case, print its plan or its problems; the exit status it deserves."""
     from evfleet.pipeline import solve_case
+    from evfleet.solver.progress import QUIET
     from evfleet.writers.progress import TerminalProgress
     from evfleet.writers.terminal import plan_text
 
     progress = TerminalProgress()
     try:
-        try:
+        try:  # no terminal, no HiGHS callbacks at all
             run = solve_case(case, out, options, force=force, decompose=decompose, lang=lang,
-                             progress=progress)
+                             progress=progress if progress.on else QUIET)
         finally:
             progress.done()  # the status line cleared before anything else is printed
     except InputError as exc:
