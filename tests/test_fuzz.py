@@ -45,10 +45,11 @@ ALL_PATHS = list(paths(BASE))
 
 
 @st.composite
-def mutated(draw):
-    data = copy.deepcopy(BASE)
+def mutated_from(draw, base: dict, all_paths: list, values, keys):
+    """`base` with 1-3 parts deleted, replaced by a drawn value or given a drawn key."""
+    data = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(ALL_PATHS))
+        path = draw(st.sampled_from(all_paths))
         parent = data
         try:
             for p in path[:-1]:
@@ -57,12 +58,16 @@ def mutated(draw):
             if op == "delete":
                 del parent[path[-1]]
             elif op == "replace":
-                parent[path[-1]] = draw(junk)
+                parent[path[-1]] = draw(values)
             elif isinstance(parent, dict):
-                parent[draw(st.text(min_size=1, max_size=8))] = draw(junk)
+                parent[draw(keys)] = draw(junk)
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed or replaced this part
     return data
+
+
+def mutated():
+    return mutated_from(BASE, ALL_PATHS, junk, st.text(min_size=1, max_size=8))
 
 
 def dump(data) -> str:
@@ -153,25 +158,9 @@ study_junk = st.one_of(junk, st.sampled_from(["grid", "lhs", "scenarios", "front
                                               "vehicles.e.price_cny", "../x", "base"]))
 
 
-@st.composite
-def mutated_study(draw):
-    data = copy.deepcopy(STUDY)
-    for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(STUDY_PATHS))
-        parent = data
-        try:
-            for p in path[:-1]:
-                parent = parent[p]
-            op = draw(st.sampled_from(["delete", "replace", "add"]))
-            if op == "delete":
-                del parent[path[-1]]
-            elif op == "replace":
-                parent[path[-1]] = draw(study_junk)
-            elif isinstance(parent, dict):
-                parent[draw(study_junk.filter(lambda k: isinstance(k, (str, int))))] = draw(junk)
-        except (KeyError, IndexError, TypeError):
-            continue
-    return data
+def mutated_study():
+    return mutated_from(STUDY, STUDY_PATHS, study_junk,
+                        study_junk.filter(lambda k: isinstance(k, (str, int))))
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)), deadline=None,

@@ -98,9 +98,9 @@ FIELDS: dict[str, Callable[[dict], None]] = {
     "fleet:ev_sale_max_count": lambda f: f.update(
         ev_sale_max_count={y: 0 for y in f["ev_sale_max_count"]}),
 }
-# solver/diagnosis.py TARGETS: a target's constraint misnamed (the infeasible subset no longer
-# points at it) or its place in the message lost
-TARGET_CHANGES = {"constraint": lambda t: {"constraint": t.constraint + "_mutant"},
+# solver/diagnosis.py TARGETS: a target's slack misnamed (its relaxation no longer reaches the
+# model) or its place in the message lost
+TARGET_CHANGES = {"slack": lambda t: {"slack": t.slack + "_mutant"},
                   "where": lambda t: {"where": lambda index: ""}}
 TARGET_NAMES = ("budget", "carbon cap", "electric share", "duty need", "grid", "charger power")
 
@@ -119,7 +119,7 @@ def all_mutants() -> list[Mutant]:
     out += [Mutant(f"diagnosis {name} {change}", "target", "evfleet.solver.diagnosis:TARGETS",
                    f"{name}:{change}")
             for name in TARGET_NAMES for change in TARGET_CHANGES
-            if change == "constraint" or name in ("duty need", "grid")]
+            if change == "slack" or name in ("duty need", "grid")]
     return out
 
 

@@ -6,7 +6,7 @@ fixing leaves no plan. HiGHS's irreducible infeasible subset, which can take min
 is sought last, within IIS_MAX_S and what is left of the time limit.
 
 Everything diagnosis knows about a target is in one registry, TARGETS: the planner's name, the
-constraint it relaxes, the formulation's slack component, its unit and wording, the scale of one
+formulation's slack component, its unit and wording, the scale of one
 unit of slack and where and in which year a slack index falls.
 """
 
@@ -43,7 +43,6 @@ class Target:
     """A target a planner sets and diagnosis may relax."""
 
     name: str  # as the planner reads it
-    constraint: str  # the formulation's constraint component
     slack: str  # the formulation's slack component (added when diagnosing)
     unit: str
     wording: str  # what giving way means, with {amount}
@@ -55,18 +54,18 @@ class Target:
 
 
 TARGETS = (
-    Target("budget", "budget", "budget_slack_cny", "CNY", "needs a budget {amount} higher",
+    Target("budget", "budget_slack_cny", "CNY", "needs a budget {amount} higher",
            lambda inp: _mean(inp.budget_cny.values()), lambda inp: bool(inp.budget_cny), 0),
-    Target("carbon cap", "carbon_cap", "carbon_slack_t", "t CO2", "needs a cap {amount} higher",
+    Target("carbon cap", "carbon_slack_t", "t CO2", "needs a cap {amount} higher",
            lambda inp: _mean(inp.carbon_cap_t.values()), lambda inp: bool(inp.carbon_cap_t), 0),
-    Target("electric share", "ev_share", "ev_share_slack", "vehicles",
+    Target("electric share", "ev_share_slack", "vehicles",
            "electric purchases short by {amount}", lambda inp: 1.0,
            lambda inp: inp.min_ev_share is not None, 0),
-    Target("duty need", "need_met", "need_slack", "vehicles", "vehicles short by {amount}",
+    Target("duty need", "need_slack", "vehicles", "vehicles short by {amount}",
            lambda inp: 1.0, lambda inp: True, 2, where=lambda i: f"{i[0]}/{i[1]}"),
-    Target("grid", "grid_limit", "grid_slack_kw", "kW", "needs {amount} more grid connection",
+    Target("grid", "grid_slack_kw", "kW", "needs {amount} more grid connection",
            lambda inp: _mean(inp.grid_kw.values()), lambda inp: True, 1, where=lambda i: i[0]),
-    Target("charger power", "charge_energy", "charge_slack_kwh", "kWh/day",
+    Target("charger power", "charge_slack_kwh", "kWh/day",
            "charging energy short by {amount} on the worst day",
            lambda inp: _mean(inp.charge_kwh_per_vehicle_day.values()),
            lambda inp: bool(inp.depot_chargers), 2, where=lambda i: f"{i[0]} ({i[1]})",
