@@ -69,3 +69,21 @@ def test_highs_reporting_an_interrupt_raises_keyboard_interrupt(monkeypatch):
     monkeypatch.setattr(model.h, "getModelStatus", lambda: highs.MS.kInterrupt)
     with pytest.raises(KeyboardInterrupt):
         model.solve()
+
+
+def test_ctrl_c_during_a_solve_that_ends_before_highs_looks_is_not_lost(monkeypatch):
+    # highspy catches Ctrl-C and only asks HiGHS to stop (its flag STOP_REQUESTED); a solve that
+    # ends before HiGHS looks returns "optimal". The request must still stop evfleet (a sweep
+    # interrupted between two quick variants once ran on to the end and exited 0).
+    inp = load_inputs(REPO / "cases" / "shenzhen-depot.yaml")
+    model = highs.HighsModel(build_model(inp), highs.SolveOptions(threads=1))
+    solve = model.h.solve
+
+    def solve_then_ctrl_c():
+        status = solve()
+        setattr(model.h, highs.STOP_REQUESTED, True)  # as highspy's joinSolve does
+        return status
+
+    monkeypatch.setattr(model.h, "solve", solve_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        model.solve()

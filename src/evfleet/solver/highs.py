@@ -30,6 +30,7 @@ INTERRUPTED = {MS.kInterrupt, MS.kHighsInterrupt}
 FEASIBLE = 2  # HiGHS primal_solution_status: a feasible solution is available
 LP_INTEGRAL_TOLERANCE = 1e-6  # an LP value this close to an integer is fixed by LP-and-fix
 DEFAULT_MIP_GAP = 5e-3  # relative gap at which a solve stops unless told otherwise
+STOP_REQUESTED = "_Highs__solver_should_stop"  # highspy's flag: Ctrl-C came during this solve
 
 
 class Status(str, enum.Enum):
@@ -245,7 +246,9 @@ class HighsModel:
         self.h.HandleKeyboardInterrupt = True
         self.h.solve()
         status_code = self.h.getModelStatus()
-        if status_code in INTERRUPTED:
+        # highspy catches Ctrl-C in its wait loop and asks HiGHS to stop; a solve that ends before
+        # HiGHS looks (a small LP) returns its own status, so the request is read back as well
+        if status_code in INTERRUPTED or getattr(self.h, STOP_REQUESTED, False):
             raise KeyboardInterrupt
         return status_code
 
