@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,14 +98,22 @@ def plan_kept(folder: Path, out: str) -> bool:
 
 
 def two_solves_one_folder(folder: Path) -> list:
-    case = quick_case(folder)
-    first = subprocess.Popen([*EVFLEET, "solve", CASE, "--out", folder / "run"],  # ~10 s
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """A second solve into a folder another evfleet is writing. The first writer is a process
+    holding the folder's lock (`run_lock`, as `solve` does from reading the case to the last
+    file) until the trial's folder is removed: a real first solve of the example holds it for
+    only 2 to 6 s, and on a fast machine it was done before the second one reached the lock."""
+    holder = ("import sys, time; from pathlib import Path; "
+              "from evfleet.writers.files import run_lock\n"
+              "out = Path(sys.argv[1])\n"
+              "with run_lock(out / 'run'):\n"
+              "    end = time.monotonic() + 120\n"
+              "    while out.exists() and time.monotonic() < end: time.sleep(0.1)\n")
+    subprocess.Popen([sys.executable, "-c", holder, str(folder)],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while not (folder / "run" / ".evfleet.lock").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    threading.Thread(target=first.wait, daemon=True).start()
-    return ["solve", case, "--out", folder / "run", "--force"]
+    return ["solve", quick_case(folder), "--out", folder / "run", "--force"]
 
 
 def alias_bomb() -> str:
