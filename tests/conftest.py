@@ -27,7 +27,8 @@ TINY = {
     "discount_rate": 0.0,
     "cities": {"shenzhen": {
         "tariff": {"prices_cny_per_kwh": {"flat": 0.1}, "schedule": []},
-        "demand_charge_cny_per_kw_month": 0, "feed_in_cny_per_kwh": 0, "grid_tco2_per_mwh": 0,
+        "demand_charge_cny_per_kw_month": 0, "feed_in_cny_per_kwh": 0, "pv_export_market_cny_per_kwh": 0,
+        "grid_tco2_per_mwh": 0,
         "diesel_cny_per_l": 1.0}},
     "vehicles": {
         "d": {"vehicle_class": "test-van", "energy": "diesel", "price_cny": 1000, "l_per_100km": 10,

@@ -31,7 +31,8 @@ from evfleet.decompose.master import Master
 from conftest import TINY, merge, write_case
 
 FLAT = {"tariff": {"prices_cny_per_kwh": {"flat": 0.1}, "schedule": []},
-        "demand_charge_cny_per_kw_month": 0, "feed_in_cny_per_kwh": 0, "grid_tco2_per_mwh": 0,
+        "demand_charge_cny_per_kw_month": 0, "feed_in_cny_per_kwh": 0, "pv_export_market_cny_per_kwh": 0,
+        "grid_tco2_per_mwh": 0,
         "diesel_cny_per_l": 1.0}
 
 

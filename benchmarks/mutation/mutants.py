@@ -34,7 +34,8 @@ FORMULATION_RULES = {
              "grid_limit_rule", "peak_def_rule", "two_part_rule_rule", "billed_peak_rule"],
     "policy": ["budget_rule", "carbon_cap_rule", "ev_share_rule", "ev_share_electric_only_rule"],
     "solar_storage": ["pv_kw_def_rule", "roof_limit_rule", "pv_needs_first_rule",
-                      "pv_available_rule", "pv_self_use_rule", "storage_kwh_def_rule", "storage_limit_rule",
+                      "pv_available_rule", "pv_self_use_rule", "old_export_within_export_rule",
+                      "old_export_within_output_rule", "storage_kwh_def_rule", "storage_limit_rule",
                       "storage_balance_rule", "storage_energy_limit_rule",
                       "storage_charge_limit_rule", "storage_discharge_limit_rule",
                       "storage_in_modules_rule"],
@@ -45,7 +46,7 @@ TABLE_COLUMNS = {
     "_retirements": ["count", "value_cny", "reason"],
     "_chargers": ["installed", "added", "classes"],
     "_charging": ["vehicles", "kwh", "cost_cny", "supply"],
-    "_solar": ["pv_kw", "added_kw"],
+    "_solar": ["pv_kw", "added_kw", "pv_mode", "exported_kwh", "export_revenue_cny"],
     "_storage": ["storage_kwh", "added_kwh"],
     "_grid": ["connection_kw", "added_kw", "peak_kw", "demand_charged"],
     "_energy": ["charge_kw", "building_kw", "grid_kw", "pv_output_kw", "pv_used_kw", "export_kw",
@@ -67,6 +68,11 @@ FIELDS: dict[str, Callable[[dict], None]] = {
         grid_tco2_per_kwh={k: v * 1.5 for k, v in f["grid_tco2_per_kwh"].items()}),
     "grid:feed_in_cny_per_kwh": lambda f: f.update(
         feed_in_cny_per_kwh={k: v * 1.5 for k, v in f["feed_in_cny_per_kwh"].items()}),
+    "grid:export_market_cny_per_kwh": lambda f: f.update(export_market_cny_per_kwh={
+        k: v * 1.5 + 0.01 for k, v in f["export_market_cny_per_kwh"].items()}),
+    "grid:market_export_from_year": lambda f: f.update(
+        market_export_from_year=f["market_export_from_year"] + 1),
+    "grid:pv_mode": lambda f: f.update(pv_mode={k: "surplus_export" for k in f["pv_mode"]}),
     "grid:upgrade_fixed_cny": lambda f: f.update(
         upgrade_fixed_cny={k: 0.0 for k in f["upgrade_fixed_cny"]}),
     "grid:upgrade_life": lambda f: f.update(upgrade_life=f["upgrade_life"] * 2),

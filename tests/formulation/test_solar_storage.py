@@ -3,7 +3,7 @@
 import pytest
 
 FREE_PV = {"solar": {"capex_cny_per_kw": 0, "fixed_cny": 0, "om_cny_per_kw_year": 0},
-           "cities": {"shenzhen": {"feed_in_cny_per_kwh": 0.05}}}
+           "cities": {"shenzhen": {"pv_export_market_cny_per_kwh": 0.05}}}
 
 
 def test_free_pv_fills_the_roof(solve_tiny):
@@ -13,7 +13,7 @@ def test_free_pv_fills_the_roof(solve_tiny):
 
 
 def test_dear_pv_is_not_built(solve_tiny):
-    change = {"solar": {"capex_cny_per_kw": 1e6}, "cities": {"shenzhen": {"feed_in_cny_per_kwh": 0.05}}}
+    change = {"solar": {"capex_cny_per_kw": 1e6}, "cities": {"shenzhen": {"pv_export_market_cny_per_kwh": 0.05}}}
     summary, tables = solve_tiny(change, depot={"roof_m2": 500, "building_load_kw": 10})
     assert tables["solar"]["pv_kw"].tolist() == pytest.approx([0.0], abs=1e-9)
 
@@ -45,7 +45,7 @@ def test_pv_pays_its_fixed_cost_once_when_first_built(solve_tiny, resolve_tiny):
     assert tables["solar"]["pv_kw"].tolist() == pytest.approx([50.0], abs=1e-6)
     c = tables["costs"].set_index("category")["cny"]
     assert c["capex_pv"] == pytest.approx(100.0, abs=1e-6)
-    # what is exported earns the feed-in price: 0.05 CNY x the kWh of the energy table
+    # what is exported earns the market price of PV connected from 2025: 0.05 CNY x the kWh of the energy table
     e = tables["energy"]
     exported_kwh = (e["export_kw"] * e["weight_days"]).sum()
     assert exported_kwh > 2000
@@ -126,12 +126,12 @@ def test_storage_is_bought_in_whole_modules(solve_tiny):
 # the 50 kW roof fills. Diesel vans only (the electric van priced out): the depot's own use of
 # PV is its building load alone.
 CHEAP_PV = {"solar": {"capex_cny_per_kw": 1000, "fixed_cny": 0, "om_cny_per_kw_year": 0},
-            "cities": {"shenzhen": {"feed_in_cny_per_kwh": 0.05, "pv_self_use_min_share": 0.0}},
+            "cities": {"shenzhen": {"pv_export_market_cny_per_kwh": 0.05, "pv_self_use_min_share": 0.0}},
             "vehicles": {"e": {"price_cny": 1e6}}}
 
 
 def with_floor(share):
-    return {**CHEAP_PV, "cities": {"shenzhen": {"feed_in_cny_per_kwh": 0.05,
+    return {**CHEAP_PV, "cities": {"shenzhen": {"pv_export_market_cny_per_kwh": 0.05,
                                                 "pv_self_use_min_share": share}}}
 
 
@@ -154,3 +154,71 @@ def test_a_self_use_floor_cuts_pv_to_what_the_load_absorbs(solve_tiny):
     row = tables["compliance"].set_index("rule").loc["pv_self_use_share dep"]
     assert row["required"] == 0.8 and row["achieved"] == pytest.approx(0.8, abs=1e-6)
     assert bool(row["met"])
+
+
+# The 2025 export price rules (NDRC/NEA 2025 No. 136): PV connected before 2025 sells at the
+# coal benchmark (feed_in, here 0.4), PV added from 2025 at the market price (here 0.1 or 0.05).
+# Free PV, no self-use floor, diesel vans only (the electric van priced out).
+def _two_prices(market, **city):
+    return {"solar": {"capex_cny_per_kw": 0, "fixed_cny": 0, "om_cny_per_kw_year": 0},
+            "vehicles": {"e": {"price_cny": 1e6}},
+            "cities": {"shenzhen": {"feed_in_cny_per_kwh": 0.4, "pv_export_market_cny_per_kwh": market,
+                                    "pv_self_use_min_share": 0.0, **city}}}
+
+
+def _kwh_per_kwp(inp, year=None):
+    """A year's PV output per kW of the depot [kWh/kWp], from its representative days."""
+    return sum(inp.day_weight[r] * inp.hour_length_h[h] * inp.pv_kw_per_kwp["dep", r, h]
+               for r in inp.days for h in inp.hours)
+
+
+def _revenue(tables, year=2025):
+    c = tables["costs"]
+    return -c[(c["category"] == "export_revenue") & (c["year"] == year)]["cny"].sum()
+
+
+def test_an_old_plant_exports_at_its_old_price_new_pv_at_market(solve_tiny, resolve_tiny):
+    # 20 kW stand on a 50 kW roof; no load, so all output is sold: the old 20 kW at 0.4, the 30
+    # kW added in 2025 at 0.1. Revenue = E x (20 x 0.4 + 30 x 0.1) = 11 E, E the kWh per kWp.
+    change, depot = _two_prices(0.1), {"roof_m2": 500, "pv_kw": 20}
+    e_kwh = _kwh_per_kwp(resolve_tiny(change, depot=depot))
+    summary, tables = solve_tiny(change, depot=depot)
+    assert tables["solar"]["pv_kw"].tolist() == pytest.approx([50.0], abs=1e-6)
+    assert _revenue(tables) == pytest.approx(11 * e_kwh, rel=1e-6)
+    solar = tables["solar"].iloc[0]  # solar.csv: what each depot sold and earned, its rules
+    assert (solar["pv_category"], solar["pv_mode"]) == ("general_ci", "surplus_export")
+    assert solar["exported_kwh"] == pytest.approx(50 * e_kwh, rel=1e-6)
+    assert solar["export_revenue_cny"] == pytest.approx(11 * e_kwh, rel=1e-6)
+
+
+def test_pv_added_before_the_rule_keeps_the_old_price(solve_tiny, resolve_tiny):
+    # A horizon from 2024: the 50 kW added in 2024 were connected before the market rule and sell
+    # at 0.4 in 2024 and 2025 alike: 20 E a year.
+    change, depot = {**_two_prices(0.1), "start_year": 2024}, {"roof_m2": 500}
+    e_kwh = _kwh_per_kwp(resolve_tiny(change, depot=depot))
+    summary, tables = solve_tiny(change, depot=depot)
+    assert tables["solar"]["added_kw"].tolist() == pytest.approx([50.0, 0.0], abs=1e-6)
+    assert [_revenue(tables, y) for y in (2024, 2025)] == pytest.approx([20 * e_kwh] * 2, rel=1e-6)
+
+
+def test_only_the_old_plants_output_earns_the_old_price(solve_tiny, resolve_tiny):
+    # A 500 kW load takes all PV. The grid costs 0.1: the old plant's kWh are worth more sold
+    # (0.4), the new plant's used on site (the market pays 0.05). Exports = 20 E, all at 0.4.
+    change, depot = _two_prices(0.05), {"roof_m2": 500, "pv_kw": 20, "building_load_kw": 500}
+    e_kwh = _kwh_per_kwp(resolve_tiny(change, depot=depot))
+    summary, tables = solve_tiny(change, depot=depot)
+    e = tables["energy"]
+    assert (e["export_kw"] * e["weight_days"]).sum() == pytest.approx(20 * e_kwh, rel=1e-6)
+    assert _revenue(tables) == pytest.approx(0.4 * 20 * e_kwh, rel=1e-6)
+    assert tables["solar"]["export_revenue_cny"].sum() == pytest.approx(0.4 * 20 * e_kwh, rel=1e-6)
+
+
+def test_a_self_use_depot_never_exports(solve_tiny):
+    # CHEAP_PV earns its cost only by exporting; a depot without load in the self-use mode has
+    # nothing to use PV for, so it builds none; in the default surplus-export mode it fills its roof
+    summary, tables = solve_tiny(CHEAP_PV, depot={"roof_m2": 500})
+    assert tables["solar"]["pv_kw"].tolist() == pytest.approx([50.0], abs=1e-6)
+    summary, tables = solve_tiny(CHEAP_PV, depot={"roof_m2": 500, "pv_mode": "self_use"})
+    assert tables["solar"]["pv_kw"].tolist() == pytest.approx([0.0], abs=1e-6)
+    assert tables["energy"]["export_kw"].sum() == pytest.approx(0.0, abs=1e-9)
+    assert tables["solar"]["pv_mode"].tolist() == ["self_use"]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from evfleet.errors import InputError
 from evfleet.inputs.grid import SINGLE_PART_BELOW_KW, is_two_part
 
 DEMAND = {"cities": {"shenzhen": {"demand_charge_cny_per_kw_month": 30,
@@ -52,3 +53,28 @@ def test_grid_factor_by_year_in_t_per_kwh(resolve_tiny):
 def test_export_only_where_allowed(resolve_tiny):
     assert resolve_tiny(depot={"roof_m2": 100}).export_depots == ("dep",)
     assert resolve_tiny({"allow_export": False}, depot={"roof_m2": 100}).export_depots == ()
+
+
+def test_a_plant_above_6_mw_is_large_c_and_i_and_self_use(resolve_tiny):
+    # 0.1 kW/m2: 60,000 m2 hold 6 MW, general C&I (at most 6 MW, NEA 2025 No. 7), which exports
+    # its surplus by default; 60,001 m2 are large C&I, full self-use unless the depot says otherwise
+    inp = resolve_tiny(depot={"roof_m2": 60_000})
+    assert (inp.pv_category, inp.pv_mode) == ({"dep": "general_ci"}, {"dep": "surplus_export"})
+    inp = resolve_tiny(depot={"roof_m2": 60_001})
+    assert (inp.pv_category, inp.pv_mode) == ({"dep": "large_ci"}, {"dep": "self_use"})
+    assert inp.export_depots == ()
+    inp = resolve_tiny(depot={"roof_m2": 60_001, "pv_mode": "surplus_export"})
+    assert inp.export_depots == ("dep",)
+    assert inp.export_market_cny_per_kwh == {"dep": 0}  # TINY's; the policy's where a city has none
+
+
+def test_the_policy_market_price_where_a_city_sets_none(resolve_tiny):
+    change = {"cities": {"shenzhen": {"pv_export_market_cny_per_kwh": None}}}
+    assert resolve_tiny(change, depot={"roof_m2": 100}).export_market_cny_per_kwh == {"dep": 0.22}
+    jinan = {"city": "jinan"}
+    assert resolve_tiny(jinan, depot={"roof_m2": 100}).export_market_cny_per_kwh == {"dep": 0.225}
+
+
+def test_surplus_export_where_the_case_forbids_export_is_refused(resolve_tiny):
+    with pytest.raises(InputError, match="pv_mode: expected self_use or no pv_mode"):
+        resolve_tiny({"allow_export": False}, depot={"roof_m2": 100, "pv_mode": "surplus_export"})

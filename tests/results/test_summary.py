@@ -28,7 +28,7 @@ def test_pv_and_storage_in_service_are_reported(solve_tiny):
     # free PV exporting at 0.05 fills the 50 kW roof; storage at 0.001 CNY/kWh arbitrages a
     # 1.0 / 0.5 CNY/kWh spread (> 1 / 0.81) up to its 100 kWh
     change = {"solar": {"capex_cny_per_kw": 0, "fixed_cny": 0, "om_cny_per_kw_year": 0},
-              "cities": {"shenzhen": {"feed_in_cny_per_kwh": 0.05, "tariff": {
+              "cities": {"shenzhen": {"pv_export_market_cny_per_kwh": 0.05, "tariff": {
                   "prices_cny_per_kwh": {"flat": 1.0, "valley": 0.5},
                   "schedule": [{"period": "valley", "hours": [[0, 8]]}]}}},
               "storage": {"capex_cny_per_kwh": 0.001, "om_cny_per_kwh_year": 0,

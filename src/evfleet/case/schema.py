@@ -79,6 +79,9 @@ class Depot(Strict):
     building_load_kw: NonNegative = 0.0
     max_storage_kwh: NonNegative = 0.0
     pv_kw: NonNegative = 0.0
+    # NEA 2025 No. 7: "self_use" never exports; None: surplus export for a general C&I plant,
+    # self-use for a large one (inputs/grid.py pv_modes)
+    pv_mode: Literal["surplus_export", "self_use"] | None = None
     chargers: list[ChargerEntry] = []
     duties: list[Duty] = Field(min_length=1)
 

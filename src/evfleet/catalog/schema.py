@@ -108,6 +108,16 @@ class PublicCharging(Strict):
     sources: Sources = {}
 
 
+class RooftopPv(Strict):
+    """The 2025 rules for new rooftop PV (NEA 2025 No. 7, NDRC/NEA 2025 No. 136): which plants are
+    general C&I, and what exports of plants connected under the new rules earn."""
+
+    market_export_from_year: int = Field(ge=2000, le=2100)  # PV added from this year is "new"
+    market_export_cny_per_kwh: NonNegative  # default market price of a new plant's exports
+    general_ci_max_kw: Positive  # above this a plant is large C&I: full self-use by default
+    sources: Sources = {}
+
+
 class TariffRule(Strict):
     """Hours [start, end) of one period, in the months named (default: all twelve)."""
 
@@ -162,6 +172,7 @@ class City(Strict):
     jan_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
     jul_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
     pv_self_use_min_share: Share = 0.0  # of new rooftop PV's yearly output used on site
+    pv_export_market_cny_per_kwh: NonNegative | None = None  # new PV's exports; None: policy's
     public_charging_service_fee_cny_per_kwh: NonNegative | None = None  # None: policy's
     public_charging_energy_cny_per_kwh: NonNegative | None = None  # None: tariff, hours away
     sources: Sources = {}
@@ -197,6 +208,7 @@ class Policy(Strict):
     diesel_kgco2_per_l: NonNegative
     gasoline_kgco2_per_l: NonNegative
     public_charging: PublicCharging
+    rooftop_pv: RooftopPv
     operating_above_mean_c: float  # daytime driving is this much warmer than the month's mean
     temperature_curves: dict[str, TemperatureCurve]
     sources: Sources = {}

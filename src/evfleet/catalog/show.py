@@ -13,7 +13,8 @@ from evfleet.catalog.schema import City, Policy
 from evfleet.catalog.tariffs import tariff_periods, tariff_year
 
 FIELDS = ("lat", "lon", "grid_tco2_per_mwh", "diesel_cny_per_l", "gasoline_cny_per_l",
-          "feed_in_cny_per_kwh", "demand_charge_cny_per_kw_month", "pv_kwh_per_kwp")
+          "feed_in_cny_per_kwh", "pv_export_market_cny_per_kwh", "pv_self_use_min_share",
+          "demand_charge_cny_per_kw_month", "pv_kwh_per_kwp")
 REFERENCE_YEAR = 2025
 
 
@@ -46,12 +47,21 @@ def cities_table() -> str:
     return "\n".join(lines)
 
 
+def shipped_policy() -> Policy:
+    return Policy.model_validate(YAML(typ="safe").load(
+        shipped_path("policy.yaml").read_text(encoding="utf-8")))
+
+
 def city_text(key: str) -> str:
     """Every figure of one city with its status and source, and its time-of-use schedule."""
     c = shipped_cities()[key]
+    rules = shipped_policy().rooftop_pv
     lines = [f"{c.name} ({c.name_zh}), {c.province}"]
     for f in FIELDS:
         value = getattr(c, f)
+        if value is None and f == "pv_export_market_cny_per_kwh":  # the national default
+            value = rules.market_export_cny_per_kwh
+            c.sources[f] = rules.sources.get("market_export_cny_per_kwh")
         shown = ", ".join(f"{y}: {v:g}" for y, v in value.items()) if isinstance(value, dict) \
             else f"{value:g}"
         src = c.sources.get(f) or (c.sources.get("lat") if f == "lon" else None)
@@ -76,8 +86,7 @@ def typical_days(key: str) -> pd.DataFrame:
     plugged_share, price_cny_per_kwh."""
     pv = read_shipped_pv(shipped_path("pv_hourly.csv"))[key]
     price = tariff_year(shipped_cities()[key].tariff)
-    policy = Policy.model_validate(YAML(typ="safe").load(
-        shipped_path("policy.yaml").read_text(encoding="utf-8")))
+    policy = shipped_policy()
     rep = cluster_days(day_features([pv], [price]), policy.default_representative_days)
     pv_avg, price_avg = rep.average(pv), rep.average(price)
     return pd.DataFrame([{"day": r, "weight_days": rep.weight[r], "hour": h,

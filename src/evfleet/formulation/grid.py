@@ -147,9 +147,12 @@ def _add_grid_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
         return pyo.quicksum(w[r] * length[h] * inp.price_cny_per_kwh[d, r, h] * m.grid_import_kw[d, y, r, h]
                             for d in inp.depots for r in inp.days for h in inp.hours)
 
-    def export(m, y):
-        return pyo.quicksum(w[r] * length[h] * inp.feed_in_cny_per_kwh[d] * m.export_kw[d, y, r, h]
-                            for d in inp.export_depots for r in inp.days for h in inp.hours)
+    def export(m, y):  # market price on every kWh, the old plants' premium on theirs
+        return (pyo.quicksum(w[r] * length[h] * inp.export_market_cny_per_kwh[d] * m.export_kw[d, y, r, h]
+                             for d in inp.export_depots for r in inp.days for h in inp.hours)
+                + pyo.quicksum(w[r] * length[h] * m.old_export_kw[d, y, r, h]
+                               * (inp.feed_in_cny_per_kwh[d] - inp.export_market_cny_per_kwh[d])
+                               for d in m.OLD_EXPORT_DEPOTS for r in inp.days for h in inp.hours))
 
     def demand(m, y):
         return pyo.quicksum(
@@ -167,7 +170,7 @@ def _add_grid_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
                             for r in inp.days for h in inp.hours)
 
     m.energy_cny = pyo.Expression(m.YEARS, rule=energy, doc="grid energy at the hourly tariff [CNY]")
-    m.export_revenue_cny = pyo.Expression(m.YEARS, rule=export, doc="PV sold at feed-in price [CNY]")
+    m.export_revenue_cny = pyo.Expression(m.YEARS, rule=export, doc="PV sold: market price, old plants at feed-in [CNY]")
     m.demand_charge_cny = pyo.Expression(m.YEARS, rule=demand, doc="demand charge on the peak [CNY]")
     m.grid_capex_cny = pyo.Expression(m.YEARS, rule=grid_capex, doc="grid upgrades [CNY]")
     m.grid_emissions_depot_t = pyo.Expression(m.DEPOT_YEARS, rule=grid_emissions,

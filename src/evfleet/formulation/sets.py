@@ -61,6 +61,12 @@ def add_sets(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.EXPORT_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h) where export is allowed",
                              initialize=[(d, y, r, h) for d in inp.export_depots for y in inp.years
                                          for r in inp.days for h in inp.hours])
+    m.OLD_EXPORT_DEPOTS = pyo.Set(initialize=old_export_depots(inp), ordered=True,
+                                  doc="export depots with PV connected before the market rule")
+    m.OLD_EXPORT_HOURS = pyo.Set(
+        dimen=4, ordered=True, doc="(d, y, r, h) where PV connected before the market rule exports",
+        initialize=[(d, y, r, h) for d in m.OLD_EXPORT_DEPOTS for y in inp.years
+                    for r in inp.days for h in inp.hours])
     m.STORAGE_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y) at depots allowing storage",
                               initialize=[(d, y) for d in inp.storage_depots for y in inp.years])
     m.STORAGE_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h) at storage depots",
@@ -80,3 +86,12 @@ def add_sets(m: pyo.ConcreteModel, inp: Inputs) -> None:
                             ordered=True, doc="years with a minimum electric share of purchases")
     m.CAP_YEARS = pyo.Set(initialize=sorted(inp.carbon_cap_t), ordered=True,
                           doc="years with a carbon cap")
+
+
+def old_export_depots(inp: Inputs) -> list[str]:
+    """Export depots where PV connected before `market_export_from_year` may stand (the depot's
+    own pv_kw, or a horizon starting earlier) and earns more than the market price."""
+    early = inp.start_year < inp.market_export_from_year
+    return [d for d in inp.export_depots
+            if (inp.pv_existing_kw[d] > 0 or early)
+            and inp.feed_in_cny_per_kwh[d] > inp.export_market_cny_per_kwh[d]]

@@ -30,6 +30,12 @@ def _add_solar(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.export_kw = pyo.Var(m.EXPORT_HOURS, within=pyo.NonNegativeReals, doc="PV exported [kW]")
     m.pv_available = pyo.Constraint(m.PV_HOURS, rule=pv_available_rule,
                                     doc="PV used plus exported within PV output")
+    m.old_export_kw = pyo.Var(m.OLD_EXPORT_HOURS, within=pyo.NonNegativeReals,
+                              doc="of PV exported, what PV connected before the market rule sold [kW]")
+    m.old_export_within_export = pyo.Constraint(m.OLD_EXPORT_HOURS, rule=old_export_within_export_rule,
+                                                doc="old PV's exports are part of the exports")
+    m.old_export_within_output = pyo.Constraint(m.OLD_EXPORT_HOURS, rule=old_export_within_output_rule,
+                                                doc="old PV's exports within old PV's output")
     m.PV_SELF_USE_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y) under a PV self-use floor",
                                   initialize=[(d, y) for d in sorted(inp.pv_self_use_min_share)
                                               for y in inp.years])
@@ -63,6 +69,33 @@ def pv_self_use_rule(m, d, y):
     return pyo.quicksum(inp.day_weight[r] * inp.hour_length_h[h]
                         * ((1 - phi) * m.pv_used_kw[d, y, r, h] - phi * m.export_kw[d, y, r, h])
                         for r in inp.days for h in inp.hours) >= 0
+
+
+def old_export_within_export_rule(m, d, y, r, h):
+    r"""Exports credited to PV connected before the market rule are part of the exports.
+
+    .. math:: x^{old}_{dyrh} \le x_{dyrh}
+
+    Units: kW.
+    """
+    return m.old_export_kw[d, y, r, h] <= m.export_kw[d, y, r, h]
+
+
+def old_export_within_output_rule(m, d, y, r, h):
+    r"""Exports at the old price come from the old plant's output (NDRC/NEA 2025 No. 136: a plant
+    connected before 1 June 2025 keeps the coal benchmark; one connected later sells at market).
+
+    .. math:: x^{old}_{dyrh} \le g_{drh} \Big(\mathit{PV}^0_d + \sum_{c < Y^m,\; y - L < c \le y} a^{pv}_{dc}\Big)
+
+    Y^m: market_export_from_year; g: output per kWp. The depot's plants share one meter, so the
+    model credits exports to the old plant first (its price is the higher one: old_export_depots).
+    Units: kW.
+    """
+    inp = m.inp
+    old_kw = inp.pv_existing_kw[d] + pyo.quicksum(
+        m.pv_added_kw[d, c] for c in inp.years
+        if c < inp.market_export_from_year and c <= y < c + inp.pv_life)
+    return m.old_export_kw[d, y, r, h] <= inp.pv_kw_per_kwp[d, r, h] * old_kw
 
 
 def pv_kw_def_rule(m, d, y):

@@ -55,16 +55,52 @@ def grid_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         upgrade_cost_cny_per_kw={d: u.cost_cny_per_kw for d, u in upgrades.items()},
         upgrade_fixed_cny={d: u.fixed_cny for d, u in upgrades.items()},
         upgrade_life=catalog.policy.grid_upgrade_life_years,
-        feed_in_cny_per_kwh={dp.id: catalog.cities[depot_city[dp.id]].feed_in_cny_per_kwh
-                             for dp in case.depots},
-        export_depots=tuple(d for d in pv_depots if case.allow_export),
-        pv_self_use_min_share={d: catalog.cities[depot_city[d]].pv_self_use_min_share
-                               for d in pv_depots if case.allow_export
-                               and catalog.cities[depot_city[d]].pv_self_use_min_share > 0
-                               and roof_left_kw(case, catalog, d) > 0},
+        **export_fields(case, catalog, depot_city, pv_depots),
         demand_cny_per_kw_year=demand, two_part_threshold_kw=threshold,
         single_part_max_kw=threshold - SINGLE_PART_BELOW_KW,
         two_part_fixed=two_part_fixed, grid_tco2_per_kwh=grid_t,
+    )
+
+
+def pv_modes(case: Case, catalog: Catalog, pv_depots: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """{PV depot: (category, mode)} under NEA 2025 No. 7 (new-features §E.1).
+
+    A plant of at most `general_ci_max_kw` on the whole roof is general C&I (self-use, or
+    self-use with surplus export), a larger one large C&I (full self-use in principle). The mode
+    is the depot's `pv_mode`, else self-use where the case forbids export, else surplus export
+    for general C&I and self-use for large C&I."""
+    rules = catalog.policy.rooftop_pv
+    out = {}
+    for dp in case.depots:
+        if dp.id not in pv_depots:
+            continue
+        general = dp.roof_m2 * catalog.solar.kw_per_m2 <= rules.general_ci_max_kw
+        default = "surplus_export" if general and case.allow_export else "self_use"
+        out[dp.id] = ("general_ci" if general else "large_ci", dp.pv_mode or default)
+    return out
+
+
+def export_fields(case: Case, catalog: Catalog, depot_city: dict[str, str],
+                  pv_depots: tuple[str, ...]) -> dict:
+    """Where PV may be exported and what a kWh exported earns (NDRC/NEA 2025 No. 136): a plant
+    connected from `market_export_from_year` at the market price, an earlier one (the depot's
+    pv_kw, and PV added in earlier plan years) at the coal benchmark, `feed_in_cny_per_kwh`."""
+    rules = catalog.policy.rooftop_pv
+    modes = pv_modes(case, catalog, pv_depots)
+    exporting = tuple(d for d in pv_depots if modes[d][1] == "surplus_export")
+    city = {d: catalog.cities[depot_city[d]] for d in depot_city}
+    market = {d: rules.market_export_cny_per_kwh if city[d].pv_export_market_cny_per_kwh is None
+              else city[d].pv_export_market_cny_per_kwh for d in exporting}
+    return dict(
+        pv_category={d: c for d, (c, _) in modes.items()},
+        pv_mode={d: mode for d, (_, mode) in modes.items()},
+        export_depots=exporting,
+        feed_in_cny_per_kwh={d: city[d].feed_in_cny_per_kwh for d in exporting},
+        export_market_cny_per_kwh=market,
+        market_export_from_year=rules.market_export_from_year,
+        pv_self_use_min_share={d: city[d].pv_self_use_min_share for d in exporting
+                               if city[d].pv_self_use_min_share > 0
+                               and roof_left_kw(case, catalog, d) > 0},
     )
 
 

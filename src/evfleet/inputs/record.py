@@ -119,8 +119,12 @@ class Inputs:
     upgrade_life: int
     building_load_kw: dict[tuple[str, str, int], float]  # (d, r, h)
     price_cny_per_kwh: dict[tuple[str, str, int], float]  # (d, r, h) time-of-use energy price
-    feed_in_cny_per_kwh: dict[str, float]
-    export_depots: tuple[str, ...]
+    pv_category: dict[str, str]  # PV depot -> "general_ci" or "large_ci" (NEA 2025 No. 7)
+    pv_mode: dict[str, str]  # PV depot -> "surplus_export" or "self_use"
+    export_depots: tuple[str, ...]  # PV depots in the surplus-export mode
+    feed_in_cny_per_kwh: dict[str, float]  # export depot -> price of PV connected before ...
+    export_market_cny_per_kwh: dict[str, float]  # ... and from market_export_from_year
+    market_export_from_year: int  # PV added in this plan year or later exports at market price
     pv_self_use_min_share: dict[str, float]  # export depots that may add PV -> floor on PV used
     demand_cny_per_kw_year: dict[tuple[str, int], float]  # (d, y) with a demand charge possible
     two_part_threshold_kw: float  # a connection of this or more is on the two-part tariff

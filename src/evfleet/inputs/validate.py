@@ -93,6 +93,9 @@ def _depot_problems(case: Case, catalog: Catalog, doc: Document, i: int) -> list
         problems.append(doc.problem(("depots", i, "pv_kw"), f"expected at most the roof's "
                                     f"{roof_kw:g} kW ({dp.roof_m2:g} m2 x "
                                     f"{catalog.solar.kw_per_m2:g} kW/m2), got {dp.pv_kw:g}"))
+    if dp.pv_mode == "surplus_export" and not case.allow_export:
+        problems.append(doc.problem(("depots", i, "pv_mode"), "expected self_use or no pv_mode: "
+                                    "the case sets allow_export: false, so no depot exports"))
     if dp.grid_upgrade and dp.grid_upgrade.max_kw < dp.grid_kw:
         problems.append(doc.problem(("depots", i, "grid_upgrade", "max_kw"), f"expected at least "
                                     f"grid_kw {dp.grid_kw:g} (max_kw is the connection after "

@@ -145,9 +145,21 @@ def _charging(m, inp):
 
 
 def _solar(m, inp):
-    rows = [{"depot": d, "year": y, "pv_kw": _v(m.pv_kw[d, y]), "added_kw": _v(m.pv_added_kw[d, y])}
-            for (d, y) in m.PV_YEARS]
-    return _frame(rows, ["depot", "year", "pv_kw", "added_kw"], ["depot", "year"])
+    """PV by depot and year: in service, added, the NEA 2025 category and mode, and what was sold
+    (kWh a year and its revenue: the market price, the old plant's premium on its share)."""
+    rows = []
+    for (d, y) in m.PV_YEARS:
+        hours = [(r, h, inp.day_weight[r] * inp.hour_length_h[h]) for r in inp.days for h in inp.hours]
+        sold = sum(wl * _v(m.export_kw[d, y, r, h]) for r, h, wl in hours) if d in inp.export_depots else 0.0
+        revenue = inp.export_market_cny_per_kwh.get(d, 0.0) * sold
+        if d in m.OLD_EXPORT_DEPOTS:
+            premium = inp.feed_in_cny_per_kwh[d] - inp.export_market_cny_per_kwh[d]
+            revenue += premium * sum(wl * _v(m.old_export_kw[d, y, r, h]) for r, h, wl in hours)
+        rows.append({"depot": d, "year": y, "pv_kw": _v(m.pv_kw[d, y]),
+                     "added_kw": _v(m.pv_added_kw[d, y]), "pv_category": inp.pv_category[d],
+                     "pv_mode": inp.pv_mode[d], "exported_kwh": sold, "export_revenue_cny": revenue})
+    return _frame(rows, ["depot", "year", "pv_kw", "added_kw", "pv_category", "pv_mode",
+                         "exported_kwh", "export_revenue_cny"], ["depot", "year"])
 
 
 def _storage(m, inp):
