@@ -16,7 +16,8 @@ EXACT = SolveOptions(mip_gap=0.0, threads=1)
 REPO = Path(__file__).resolve().parents[1]
 
 # A one-year world with round numbers: a diesel van `d` (1,000 CNY, 10 l/100 km), an electric van
-# `e` (2,000 CNY, 20 kWh/100 km), both with a one-year life and no residual value; a charger `c`
+# `e` (2,000 CNY, 20 kWh/100 km), both with a one-year life, no residual value and the purchase tax in
+# their prices; a charger `c`
 # (100 CNY, 100 kW, two vehicles each); diesel 1 CNY/l; electricity 0.1 CNY/kWh at every hour; no
 # demand charge, no feed-in, a carbon-free grid. Duty: 100 km a day, 365 days, 2 vans.
 TINY = {
@@ -32,10 +33,12 @@ TINY = {
         "diesel_cny_per_l": 1.0}},
     "vehicles": {
         "d": {"vehicle_class": "test-van", "energy": "diesel", "price_cny": 1000, "l_per_100km": 10,
-              "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0},
+              "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0,
+              "price_includes_purchase_tax": True},
         "e": {"vehicle_class": "test-van", "energy": "electricity", "price_cny": 2000,
               "kwh_per_100km": 20, "battery_kwh": 100, "max_charge_kw": 50,
-              "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0},
+              "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0,
+              "price_includes_purchase_tax": True},
     },
     "chargers": {"c": {"power_kw": 100, "price_cny": 100, "life_years": 1, "vehicles_per_charger": 2}},
     "depots": [{
@@ -52,7 +55,8 @@ TINY = {
 TRIKES = {
     "vehicles": {"t": {"vehicle_class": "test-trike", "energy": "electricity", "price_cny": 500,
                        "kwh_per_100km": 5, "battery_kwh": 10, "max_charge_kw": 1.5,
-                       "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0}},
+                       "maintenance_cny_per_km": 0, "life_years": 1, "residual_share": 0,
+                       "price_includes_purchase_tax": True}},
     "chargers": {"c": {"price_cny": 40, "classes": ["test-van"]},
                  "port": {"power_kw": 1.5, "price_cny": 30, "life_years": 1,
                           "vehicles_per_charger": 1, "classes": ["test-trike"]}},

@@ -128,6 +128,20 @@ def test_every_problem_in_one_round_when_the_schema_fails_in_one_depot(tmp_path)
     assert out.splitlines()[-1].startswith("3 problems in ")
 
 
+def test_the_overrides_are_checked_when_the_schema_refuses_the_only_depot(tmp_path):
+    # one depot, refused by the schema (an unknown PV mode): the city override's later tariff
+    # without a flat price is still reported in the same run
+    data = merge(TINY, {"cities": {"shenzhen": {"tariff_changes": {
+        2027: {"prices_cny_per_kwh": {"peak": 1.0}}}}}})
+    data["depots"][0]["pv_mode"] = "export_all"
+    result = run("validate", write_case(tmp_path, data))
+    assert result.exit_code == 2
+    assert "depots[0].pv_mode: expected one of 'surplus_export' or 'self_use'" in result.output
+    assert ("cities.shenzhen.tariff_changes.2027: prices_cny_per_kwh needs a 'flat' price"
+            in result.output)
+    assert result.output.splitlines()[-1].startswith("2 problems in ")
+
+
 def test_fleet_bought_after_start(tmp_path):
     path = _depot_change(tmp_path, fleet=[{"model": "d", "count": 1, "bought": 2026}])
     result = run("validate", path)

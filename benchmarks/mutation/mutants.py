@@ -32,6 +32,7 @@ FORMULATION_RULES = {
               "held_rule"],
     "grid": ["site_balance_rule", "upgraded_kw_def_rule", "upgrade_needs_build_rule",
              "grid_limit_rule", "peak_def_rule", "two_part_rule_rule", "billed_peak_rule"],
+    "peak": ["peak_met_rule"],
     "policy": ["budget_rule", "carbon_cap_rule", "ev_share_rule", "ev_share_electric_only_rule"],
     "solar_storage": ["pv_kw_def_rule", "roof_limit_rule", "pv_needs_first_rule",
                       "pv_available_rule", "pv_self_use_rule", "old_export_within_export_rule",
@@ -54,6 +55,7 @@ TABLE_COLUMNS = {
                 "price_cny_per_kwh", "weight_days", "month", "temperature_c"],
     "_costs": ["cny", "discounted_cny"],
     "_emissions": ["t"],
+    "_peak": ["owned", "rented_combustion", "rented_electric", "rental_cny"],
 }
 PER_YEAR = ["capex_cny", "opex_cny", "emissions_t", "ev_count", "ice_count", "ev_share",
             "chargers", "pv_kw", "storage_kwh", "depot_charged_kwh", "public_kwh", "swap_kwh"]
@@ -100,6 +102,14 @@ FIELDS: dict[str, Callable[[dict], None]] = {
         plugged_hours_h={d: 24.0 for d in f["plugged_hours_h"]}),
     "supply:day_energy_factor": lambda f: f.update(
         day_energy_factor={k: v * 1.5 for k, v in f["day_energy_factor"].items()}),
+    "fleet:purchase_tax_cny": lambda f: f.update(purchase_tax_cny={
+        k: v * 1.5 + 1 for k, v in f["purchase_tax_cny"].items()}),
+    "hourly:tariff_of": lambda f: f.update(tariff_of={
+        (d, y): t.split(" from ")[0] for (d, y), t in f["tariff_of"].items()}),
+    "peak:rental_cny_per_vehicle_day": lambda f: f.update(rental_cny_per_vehicle_day={
+        k: v * 1.5 + 1 for k, v in f["rental_cny_per_vehicle_day"].items()}),
+    "peak:peak_need_count": lambda f: f.update(peak_need_count={
+        k: v - 1 for k, v in f["peak_need_count"].items()}),
     "fleet:sale_from_year": lambda f: f.update(sale_from_year={}),
     "fleet:ev_sale_max_count": lambda f: f.update(
         ev_sale_max_count={y: 0 for y in f["ev_sale_max_count"]}),
@@ -163,7 +173,7 @@ def apply(m: Mutant, monkeypatch) -> None:
     if m.kind == "field":  # the resolver's call of the concern's function, its result changed
         concern = m.target.split(":")[0]
         fn_name = {"grid": "grid_fields", "policy": "_policy_fields", "supply": "supply_fields",
-                   "fleet": "fleet_fields"}[concern]
+                   "fleet": "fleet_fields", "hourly": "hourly_fields", "peak": "peak_fields"}[concern]
         module = importlib.import_module("evfleet.inputs.resolver")
         original = getattr(module, fn_name)
 

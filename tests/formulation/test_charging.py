@@ -206,3 +206,18 @@ def test_wallboxes_by_energy_or_a_fast_charger_where_cheaper(solve_tiny, wallbox
     assert tables["chargers"].groupby("charger")["installed"].sum().to_dict() == chargers
     capex = tables["costs"].set_index("category").loc["capex_chargers", "cny"]
     assert capex == pytest.approx(min(2 * wallbox_cny, 100))
+
+
+def test_public_stations_price_energy_at_the_tariffs_of_the_horizon(solve_tiny):
+    # As above over 2026-2027, the city's tariff 0.1 CNY/kWh in 2026 and 0.3 from 2027: a
+    # station's energy costs their mean over the horizon, 0.2, plus the 0.2 fee. A van-year in
+    # public: 7,300 kWh x 0.4 + 365 detours x 0.1 h x 10 CNY/h = 3,285 CNY, the same each year;
+    # diesel is priced out (5,000 CNY a van), the upgrade dear: both vans charge in public.
+    change = merge(PUBLIC, {"start_year": 2026, "end_year": 2027,
+                            "vehicles": {"d": {"price_cny": 5000}},
+                            "cities": {"shenzhen": {"tariff_changes": {
+                                2027: {"prices_cny_per_kwh": {"flat": 0.3}, "schedule": []}}}}})
+    summary, tables = solve_tiny(change, depot=no_grid(150000))
+    assert set(tables["charging"]["supply"]) == {"public"}
+    public = tables["costs"].set_index(["category", "year"])["cny"]["public_charging"]
+    assert public.tolist() == pytest.approx([2 * 3285, 2 * 3285], rel=1e-9)

@@ -63,3 +63,32 @@ def test_early_sale_at_market_value(solve_tiny):
     sold = ret[ret["reason"] == "sold early"]
     assert sold[["year", "count", "value_cny"]].values.tolist() == [[2025, 2, 1900.0]]
     assert fleet_in(tables, 2025) == {"e": 2}
+
+
+# 车辆购置税 (new-features §F.2): 10 % of the price before its 13 % VAT, here on quotes that do not
+# hold it. A 1,000 CNY van pays 1,000 / 1.13 x 0.1 = 88.50 CNY; an electric one none in 2025, half
+# in 2026 and 2027, all from 2028 (2,000 CNY: 0, 88.50, 88.50, 176.99).
+TAXED = {"vehicles": {"d": {"price_includes_purchase_tax": False},
+                      "e": {"price_includes_purchase_tax": False}}}
+VAN_TAX = 1000 / 1.13 * 0.1
+
+
+def test_the_purchase_tax_by_year_and_energy(resolve_tiny):
+    inp = resolve_tiny({**TAXED, "end_year": 2028})
+    assert inp.purchase_tax_cny == pytest.approx({
+        **{("d", y): VAN_TAX for y in range(2025, 2029)},
+        ("e", 2025): 0.0, ("e", 2026): 2 * VAN_TAX / 2, ("e", 2027): 2 * VAN_TAX / 2,
+        ("e", 2028): 2 * VAN_TAX})
+    assert set(resolve_tiny().purchase_tax_cny.values()) == {0.0}  # TINY's prices hold it
+
+
+def test_diesel_vans_pay_the_purchase_tax_in_the_capital_spend(solve_tiny):
+    # The electric van priced out: two diesel vans at 4,650 CNY a year each, plus 2 x 88.50 tax,
+    # its own cost category, within the capital spend.
+    summary, tables = solve_tiny({**TAXED, "vehicles": {**TAXED["vehicles"],
+                                                        "e": {"price_cny": 10000}}})
+    assert fleet_in(tables, 2025) == {"d": 2}
+    costs = tables["costs"].set_index("category")["cny"]
+    assert costs["purchase_tax"] == pytest.approx(2 * VAN_TAX, abs=1e-4)
+    assert summary.objective_npv_cny == pytest.approx(2 * 4650 + 2 * VAN_TAX, abs=1e-3)
+    assert summary.per_year["2025"]["capex_cny"] == pytest.approx(2000 + 2 * VAN_TAX, abs=1e-3)

@@ -70,3 +70,20 @@ def test_grid_emissions_are_imports_times_the_factor(solve_tiny):
     em = tables["emissions"].set_index("source")["t"]
     assert em["grid"] == pytest.approx(7.3, rel=1e-9) and em["fuel"] == 0
     assert summary.per_year["2025"]["emissions_t"] == pytest.approx(7.3, rel=1e-9)
+
+
+def test_a_tariff_that_changes_in_2027_prices_2026_and_2027_differently(solve_tiny, resolve_tiny):
+    # TINY's flat 0.1 CNY/kWh, then 0.3 from 1 January 2027 (a later schedule of the city). The
+    # vans stay electric (diesel costs 3,650 CNY a van-year, their 7,300 kWh 2,190 at 0.3), so
+    # 14,600 kWh are bought each year: 1,460 CNY in 2026, 4,380 in 2027.
+    change = {"start_year": 2026, "end_year": 2027, "cities": {"shenzhen": {"tariff_changes": {
+        2027: {"prices_cny_per_kwh": {"flat": 0.3}, "schedule": []}}}}}
+    inp = resolve_tiny(change)
+    assert inp.tariff_of == {("dep", 2026): "shenzhen", ("dep", 2027): "shenzhen from 2027"}
+    summary, tables = solve_tiny(change)
+    c = tables["costs"].set_index(["category", "year"])["cny"]
+    assert c["electricity_energy", 2026] == pytest.approx(0.1 * VANS_KWH_YEAR, rel=1e-9)
+    assert c["electricity_energy", 2027] == pytest.approx(0.3 * VANS_KWH_YEAR, rel=1e-9)
+    prices = tables["energy"].groupby("year")["price_cny_per_kwh"].agg(["min", "max"])
+    assert prices.loc[2026].tolist() == pytest.approx([0.1, 0.1])
+    assert prices.loc[2027].tolist() == pytest.approx([0.3, 0.3])

@@ -56,6 +56,20 @@ class PublicChargingChoice(Strict):
     classes: list[str] | None = Field(default=None, min_length=1)  # None: the policy's classes
 
 
+Energy = Literal["diesel", "gasoline", "electricity"]
+
+
+class Peak(Strict):
+    """A duty's seasonal parcel peak (Double 11, 618): for `days` days a year it needs
+    ceil(extra_share x need) more vehicles, met by vehicles it owns or by short-term rental."""
+
+    extra_share: float = Field(gt=0, le=5, allow_inf_nan=False)
+    days: int = Field(ge=1, le=366)
+    month: int = Field(default=11, ge=1, le=12)  # when: the electric rentals' temperature
+    # CNY per rented vehicle-day by energy, energy not included; None: the policy's for the class
+    rental_cny_per_vehicle_day: dict[Energy, NonNegative] | None = None
+
+
 class Duty(Strict):
     """A group of identical daily rounds served by one vehicle class."""
 
@@ -65,6 +79,7 @@ class Duty(Strict):
     days_per_year: int = Field(ge=1, le=366)
     vehicles: Count
     growth: float = Field(default=0.0, ge=-0.5, le=1.0, allow_inf_nan=False)
+    peak: Peak | None = None
     fleet: list[FleetEntry] = []
 
 

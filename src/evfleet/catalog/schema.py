@@ -44,6 +44,7 @@ class VehicleModel(Strict):
     life_years: LifeYears
     residual_share: Share
     subsidy_cny: Yearly = 0.0
+    price_includes_purchase_tax: bool = False  # a quote with 车辆购置税 in it: no tax added
     min_years_before_sale: int = Field(default=0, ge=0, le=40)  # e.g. a lease or subsidy term
     swap: SwapPlan | None = None  # electric models that can rent swappable packs
     temperature_curve: str | None = None  # a policy.temperature_curves name (None: no effect)
@@ -118,6 +119,24 @@ class RooftopPv(Strict):
     sources: Sources = {}
 
 
+class PeakRental(Strict):
+    """Short-term rental of vehicles in a parcel peak: CNY per vehicle-day by vehicle class and
+    energy, the energy itself not included (a class and energy not listed cannot be rented)."""
+
+    cny_per_vehicle_day: dict[str, dict[Literal["diesel", "gasoline", "electricity"], NonNegative]]
+    sources: Sources = {}
+
+
+class PurchaseTax(Strict):
+    """车辆购置税: a share of a vehicle's price before VAT, paid when it is bought; new-energy
+    vehicles pay a share of it that changes by year (exempt, halved, in full)."""
+
+    rate_of_price_ex_vat: Share
+    vat_rate: Share  # the catalog's prices include VAT at this rate
+    electric_share_paid: Yearly  # of the tax, by year, for an electric vehicle
+    sources: Sources = {}
+
+
 class TariffRule(Strict):
     """Hours [start, end) of one period, in the months named (default: all twelve)."""
 
@@ -166,7 +185,8 @@ class City(Strict):
     feed_in_cny_per_kwh: NonNegative
     demand_charge_cny_per_kw_month: NonNegative
     pv_kwh_per_kwp: Positive
-    tariff: Tariff
+    tariff: Tariff  # in force until the first of tariff_changes
+    tariff_changes: dict[Annotated[int, Field(ge=2000, le=2100)], Tariff] = {}  # year -> in force from 1 Jan
     diesel_kgco2_per_l: NonNegative | None = None  # None: the national value in policy.yaml
     gasoline_kgco2_per_l: NonNegative | None = None
     jan_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
@@ -209,6 +229,8 @@ class Policy(Strict):
     gasoline_kgco2_per_l: NonNegative
     public_charging: PublicCharging
     rooftop_pv: RooftopPv
+    purchase_tax: PurchaseTax
+    peak_rental: PeakRental
     operating_above_mean_c: float  # daytime driving is this much warmer than the month's mean
     temperature_curves: dict[str, TemperatureCurve]
     sources: Sources = {}

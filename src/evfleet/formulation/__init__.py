@@ -12,6 +12,7 @@ from evfleet.formulation.charging import add_charging
 from evfleet.formulation.fleet import add_fleet
 from evfleet.formulation.grid import add_grid
 from evfleet.formulation.objective import add_objective
+from evfleet.formulation.peak import add_peak
 from evfleet.formulation.policy import add_policy
 from evfleet.formulation.sets import add_sets
 from evfleet.formulation.solar_storage import add_solar_storage
@@ -31,6 +32,7 @@ def build_model(inp: Inputs) -> pyo.ConcreteModel:
         add_sets(m, inp)
         add_fleet(m, inp)
         add_charging(m, inp)
+        add_peak(m, inp)
         add_solar_storage(m, inp)
         add_grid(m, inp)
         add_policy(m, inp)

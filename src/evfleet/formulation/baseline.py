@@ -1,6 +1,6 @@
 """The like-for-like plan (spec §5 `baseline`): every vehicle leaving at end of life is replaced by
 the same model as far as the duty still needs it (a fleet above its need is not renewed beyond
-it), growth is met with the duty's main model, and no PV or storage is added. Chargers
+it; a peak is rented where it can be, else owned), growth is met with the duty's main model, and no PV or storage is added. Chargers
 and grid upgrades stay free so that electric vehicles already owned can charge; budget, carbon cap
 and electric share do not apply. It is the same model with those decisions fixed."""
 
@@ -49,7 +49,7 @@ def like_for_like(inp: Inputs) -> tuple[dict, dict]:
             if y == inp.start_year:
                 leaving += [(j, n) for (dd, kk, j, c, n) in inp.past_life if (dd, kk) == (d, k)]
             in_service = sum(n for t, n in cohorts.items() if (*t, y) in live)
-            short = inp.need_count[d, k, y] - in_service
+            short = _target(inp, d, k, y) - in_service
             for j, n in leaving:  # replaced by the same model, as far as the duty needs them
                 again = min(n, max(short, 0))
                 if again:
@@ -62,6 +62,15 @@ def like_for_like(inp: Inputs) -> tuple[dict, dict]:
                 if (*t, y) in live:
                     counts[(*t, y)] = n
     return counts, dict(buys)
+
+
+def _target(inp: Inputs, d: str, k: str, y: int) -> int:
+    """The vehicles like-for-like keeps: the need, or the peak's vehicles where the duty has a
+    peak no rental can meet (formulation/peak.py)."""
+    rents = any(kk == k for kk, _ in inp.rentals_at.get(d, ()))
+    if (d, k, y) in inp.peak_need_count and not rents:
+        return inp.peak_need_count[d, k, y]
+    return inp.need_count[d, k, y]
 
 
 def fix_like_for_like(m: pyo.ConcreteModel, inp: Inputs) -> None:

@@ -138,6 +138,10 @@ def _add_fleet_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.vehicle_capex_cny = pyo.Expression(m.YEARS, doc="vehicle purchases net of subsidy [CNY]",
                                          rule=lambda m, y: pyo.quicksum(
                                              inp.buy_price_cny[t] * m.buy_count[t] for t in buys[y]))
+    m.purchase_tax_cny = pyo.Expression(m.YEARS, doc="purchase tax on the vehicles bought [CNY]",
+                                        rule=lambda m, y: pyo.quicksum(
+                                            inp.purchase_tax_cny[t[2], y] * m.buy_count[t]
+                                            for t in buys[y]))
 
     def resale(m, y):
         early = pyo.quicksum(inp.resale_value_cny[t] * m.retire_count[t] for t in sales[y])

@@ -144,7 +144,8 @@ def _add_grid_expressions(m: pyo.ConcreteModel, inp: Inputs) -> None:
     w, length = inp.day_weight, inp.hour_length_h
 
     def energy(m, y):
-        return pyo.quicksum(w[r] * length[h] * inp.price_cny_per_kwh[d, r, h] * m.grid_import_kw[d, y, r, h]
+        price = inp.price_cny_per_kwh  # of the tariff in force at d in y
+        return pyo.quicksum(w[r] * length[h] * price[inp.tariff_of[d, y], r, h] * m.grid_import_kw[d, y, r, h]
                             for d in inp.depots for r in inp.days for h in inp.hours)
 
     def export(m, y):  # market price on every kWh, the old plants' premium on theirs

@@ -1,7 +1,7 @@
 """Objective: minimum net present cost of the plan (spec §4).
 
 NPV = sum_y DF_y (capex - resale + fuel + electricity + public charging + swap subscriptions
-                 + maintenance + O&M + carbon price x emissions)
+                 + peak rentals + maintenance + O&M + carbon price x emissions)
       - DF_{end+1} x value left at end_year + 1.
 In diagnosis mode the objective is instead the sum of the named slacks, each divided by a scale
 from the data so that the groups are comparable.
@@ -25,7 +25,7 @@ def add_objective(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                        rule=lambda m, y: inp.carbon_price_cny_per_t * m.emissions_t[y])
     m.opex_cny = pyo.Expression(m.YEARS, doc="operating cost [CNY]",
                                 rule=lambda m, y: m.fuel_cny[y] + m.electricity_cny[y]
-                                + m.public_charging_cny[y] + m.swap_cny[y]
+                                + m.public_charging_cny[y] + m.swap_cny[y] + m.peak_rental_cny[y]
                                 + m.maintenance_cny[y] + m.om_cny[y] + m.carbon_cost_cny[y])
     m.terminal_value_cny = pyo.Expression(doc="value left at end_year + 1 [CNY]",
                                           expr=m.vehicle_terminal_cny + m.charger_terminal_cny

@@ -28,12 +28,13 @@ def release_network_rows(m: pyo.ConcreteModel) -> None:
 def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
     """Per-year capital spend and emissions, and the three policy constraints."""
     m.capex_cny = pyo.Expression(m.YEARS, doc="capital spend net of subsidies [CNY]",
-                                 rule=lambda m, y: m.vehicle_capex_cny[y] + m.charger_capex_cny[y]
+                                 rule=lambda m, y: m.vehicle_capex_cny[y] + m.purchase_tax_cny[y]
+                                 + m.charger_capex_cny[y]
                                  + m.pv_capex_cny[y] + m.storage_capex_cny[y] + m.grid_capex_cny[y])
     m.emissions_t = pyo.Expression(m.YEARS, doc="CO2 of fuel burnt, grid imports and the energy "
                                    "charged in public or swapped [t]",
                                    rule=lambda m, y: m.fuel_emissions_t[y] + m.grid_emissions_t[y]
-                                   + m.away_emissions_t[y])
+                                   + m.away_emissions_t[y] + m.rental_emissions_t[y])
 
     m.budget_limit_cny = pyo.Param(m.BUDGET_YEARS, mutable=True, initialize=inp.budget_cny,
                                    doc="capital budget [CNY]")

@@ -4,6 +4,7 @@ one depot of a decomposed network."""
 from __future__ import annotations
 
 import dataclasses
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,8 +75,22 @@ def _problems_beyond_schema(exc: SchemaError) -> list[InputProblem]:
         prepare(case, rest)
     except InputError as more:
         return more.problems
-    except ValueError:  # the case without those depots fails the schema anew (no depot left)
-        return []
+    except ValueError:  # no depot left: the catalog and city overrides are still checked
+        return _override_problems(doc)
+    return []
+
+
+def _override_problems(doc: Document) -> list[InputProblem]:
+    """The catalog's problems with the case's overrides (`vehicles:`, `cities:`, ...), for a case
+    whose every depot the schema refused; those fields passed the schema (_problems_beyond_schema)."""
+    data = doc.data
+    overrides = types.SimpleNamespace(catalog=data.get("catalog"), solar=data.get("solar") or {},
+                                      storage=data.get("storage") or {},
+                                      **{k: data.get(k) or {} for k in ("vehicles", "chargers", "cities")})
+    try:
+        load_catalog(overrides, doc)
+    except InputError as more:
+        return more.problems
     return []
 
 

@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 
-from evfleet.case.schema import Case
+from evfleet.case.schema import Case, Peak
 from evfleet.catalog.load import Catalog
 from evfleet.catalog.schema import City, Policy, VehicleModel
 from evfleet.inputs.climate import shortest_range
@@ -23,6 +23,11 @@ PERCENT = 100.0
 def need_count(vehicles: int, growth: float, years_from_start: int) -> int:
     """Spec §1: need(y) = ceil(vehicles x (1 + growth)^(y - start_year)), robust to float noise."""
     return math.ceil(round(vehicles * (1.0 + growth) ** years_from_start, 9))
+
+
+def peak_count(need: int, peak: Peak) -> int:
+    """Vehicles a duty has on the road in its peak: its need and ceil(extra_share x need) more."""
+    return need + math.ceil(round(peak.extra_share * need, 9))
 
 
 def range_km(v: VehicleModel, usable_share: float) -> float:
@@ -53,7 +58,9 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         exit_year[d, k, j, c] = min(c + life, end + 1)
         cohort_years.extend((d, k, j, c, y) for y in years if c <= y < c + life)
     electric = {j for j, v in vehicles.items() if v.energy == "electricity"}
-    buy_max = buy_max_count(need, servable, electric, case.min_ev_share_of_purchases)
+    on_road = {(d, k, y): n if duty_of[d, k].peak is None else peak_count(n, duty_of[d, k].peak)
+               for (d, k, y), n in need.items()}  # a peak may be met by vehicles bought
+    buy_max = buy_max_count(on_road, servable, electric, case.min_ev_share_of_purchases)
     return dict(
         buy_max_count=buy_max,
         sale_from_year=sale_from_year(cohorts, first_year, vehicles, case.min_years_before_sale),
@@ -68,6 +75,7 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         owned_alive_count=_owned_alive(initial, duties, years, vehicles),
         buy_cohorts=tuple(sorted(buy_cohorts)), first_year=first_year, exit_year=exit_year,
         buy_price_cny={t: net_price[t[2], t[3]] for t in buy_cohorts},
+        purchase_tax_cny=purchase_tax(catalog, {j for (_, _, j) in servable}, years),
         resale_value_cny={t: value(t[2], t[3], t[4]) for t in cohort_years},
         exit_value_cny={t: value(t[2], t[3], exit_year[t]) for t in cohorts},
         **_running(case, catalog, duties, duty_of, cohorts, years),
@@ -76,6 +84,24 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         past_life=tuple(past_life),
         past_life_value_cny={(j, c): value(j, c, start) for (_, _, j, c, _) in past_life},
     )
+
+
+def purchase_tax(catalog: Catalog, models: set[str], years: tuple[int, ...]) -> dict[tuple[str, int], float]:
+    """{(model, year): 车辆购置税 on one vehicle bought} [CNY]: the rate on the price before VAT,
+    times the share an electric vehicle pays that year (policy.yaml purchase_tax; new-features
+    §F.2). Levied on the price before subsidies; none where the model's price already holds it."""
+    tax = catalog.policy.purchase_tax
+    electric_share = by_year(tax.electric_share_paid, years)
+    out = {}
+    for j in sorted(models):
+        v = catalog.vehicles[j]
+        price = by_year(v.price_cny, years)
+        for y in years:
+            share = electric_share[y] if v.energy == "electricity" else 1.0
+            if v.price_includes_purchase_tax:
+                share = 0.0
+            out[j, y] = price[y] / (1 + tax.vat_rate) * tax.rate_of_price_ex_vat * share
+    return out
 
 
 def buy_max_count(need: dict[tuple[str, str, int], int], servable: list[DKJ], electric: set[str],

@@ -55,6 +55,7 @@ class Inputs:
     ice_buy_max_count: dict[int, int]  # y -> most combustion vehicles that could be bought in y
     exit_year: dict[DKJC, int]  # the year the cohort's survivors leave: min(c + life, end + 1)
     buy_price_cny: dict[DKJC, float]  # net of subsidy, for buy cohorts
+    purchase_tax_cny: dict[tuple[str, int], float]  # (j, y) tax on one vehicle bought in y
     resale_value_cny: dict[DKJCY, float]  # market value of one vehicle sold at the start of y
     exit_value_cny: dict[DKJC, float]  # market value of one vehicle leaving at exit_year
     run_cost_cny: dict[tuple[str, str, str, int], dict[str, float]]  # (d,k,j,y) -> fuel, maintenance
@@ -110,6 +111,14 @@ class Inputs:
     storage_life: int
     storage_module_kwh: float | None  # storage is bought in whole modules of this size
 
+    # --- parcel peak (inputs/peak.py) ---------------------------------------------------------
+    peak_need_count: dict[tuple[str, str, int], int]  # (d, k, y) vehicles on the road in the peak
+    peak_days: dict[tuple[str, str], int]  # (d, k) days of the peak a year
+    rental_cny_per_vehicle_day: dict[tuple[str, str, str, int], float]  # (d, k, energy, y) incl. energy
+    rental_fuel_tco2_per_vehicle_day: dict[tuple[str, str, str], float]  # (d, k, combustion energy)
+    rental_kwh_per_vehicle_day: dict[tuple[str, str], float]  # (d, k) an electric rental's day
+    rentals_at: dict[str, tuple[tuple[str, str], ...]]  # d -> (k, energy) it may rent
+
     # --- grid ----------------------------------------------------------------------------------
     grid_kw: dict[str, float]
     upgrade_depots: tuple[str, ...]
@@ -118,7 +127,8 @@ class Inputs:
     upgrade_fixed_cny: dict[str, float]
     upgrade_life: int
     building_load_kw: dict[tuple[str, str, int], float]  # (d, r, h)
-    price_cny_per_kwh: dict[tuple[str, str, int], float]  # (d, r, h) time-of-use energy price
+    tariff_of: dict[tuple[str, int], str]  # (d, y) -> the tariff in force (catalog/tariffs.py tariff_key)
+    price_cny_per_kwh: dict[tuple[str, str, int], float]  # (tariff, r, h) time-of-use energy price
     pv_category: dict[str, str]  # PV depot -> "general_ci" or "large_ci" (NEA 2025 No. 7)
     pv_mode: dict[str, str]  # PV depot -> "surplus_export" or "self_use"
     export_depots: tuple[str, ...]  # PV depots in the surplus-export mode

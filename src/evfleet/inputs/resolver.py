@@ -22,6 +22,7 @@ from evfleet.inputs.grid import grid_fields
 from evfleet.inputs.hourly import hourly_fields
 from evfleet.inputs.record import Inputs
 from evfleet.inputs.scales import scale_fields
+from evfleet.inputs.peak import peak_fields
 from evfleet.inputs.supply import supply_fields, unsupplied
 from evfleet.inputs.validate import cross_reference_problems
 from evfleet.yearly import by_year
@@ -45,6 +46,7 @@ def resolve(case: Case, catalog: Catalog, doc: Document,
     f |= day_months_and_temperatures(catalog.cities, catalog.policy, depot_city, f["day_members"])
     f |= supply_fields(case, catalog, {**f, "depot_city": depot_city})
     f["excluded"] += unsupplied(f)
+    f |= peak_fields(case, catalog, f)
     f |= _solar_storage_fields(case, catalog, years)
     f |= grid_fields(case, catalog, years, depot_city, f["pv_depots"])
     f |= _policy_fields(case, catalog, years)

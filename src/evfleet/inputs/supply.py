@@ -111,8 +111,8 @@ def plugged_hours(f: dict, d: str) -> float:
 def public_price(f: dict, catalog: Catalog, case: Case, d: str) -> float:
     """A kWh at a public station near depot d: the station's energy price (the city's override,
     else the city's time-of-use tariff averaged over the hours the vehicles are away from the
-    depot, when they could charge in public) plus the service fee (the case's, else the city's,
-    else the policy's) [CNY/kWh]."""
+    depot, when they could charge in public, and over the horizon's years where the tariff
+    changes) plus the service fee (the case's, else the city's, else the policy's) [CNY/kWh]."""
     city = catalog.cities[f["depot_city"][d]]
     fee_cny_per_kwh = _first(case.public_charging.service_fee_cny_per_kwh,
                              city.public_charging_service_fee_cny_per_kwh,
@@ -126,7 +126,9 @@ def public_price(f: dict, catalog: Catalog, case: Case, d: str) -> float:
         weight = {(r, h): f["day_weight"][r] * f["hour_length_h"][h] for r in f["days"]
                   for h in f["hours"]}
         total = sum(weight.values())
-    energy = sum(w * f["price_cny_per_kwh"][d, r, h] for (r, h), w in weight.items()) / total
+    tariffs = [f["tariff_of"][d, y] for y in case.years]  # one per year: a change counts by its years
+    energy = sum(w * f["price_cny_per_kwh"][t, r, h] for t in tariffs
+                 for (r, h), w in weight.items()) / (total * len(tariffs))
     return energy + fee_cny_per_kwh
 
 

@@ -50,7 +50,28 @@ def extract_tables(m: pyo.ConcreteModel, inp: Inputs) -> dict[str, pd.DataFrame]
         "costs": _costs(m, inp),
         "emissions": _emissions(m, inp),
         "excluded": excluded_table(inp),
+        **({"peak": _peak(m, inp)} if len(m.PEAK_YEARS) else {}),
     }
+
+
+def _peak(m, inp):
+    """peak.csv: each peak duty's year, its vehicles on the road in the peak, those it owns and
+    those it rents (combustion, electric), and what the rentals cost with their energy."""
+    rows = []
+    for (d, k, y) in m.PEAK_YEARS:
+        rented = {e: _count(m.rented_count[d, k, e, y]) for e in ("diesel", "gasoline", "electricity")
+                  if (d, k, e, y) in m.RENTAL_YEARS}
+        rows.append({
+            "depot": d, "duty": k, "year": y, "days": inp.peak_days[d, k],
+            "need": inp.need_count[d, k, y], "on_road": inp.peak_need_count[d, k, y],
+            "owned": _count(sum(m.vehicles_count[t] for t in inp.cohort_years_by_duty.get((d, k, y), ()))),
+            "rented_combustion": rented.get("diesel", 0) + rented.get("gasoline", 0),
+            "rented_electric": rented.get("electricity", 0),
+            "rental_cny": sum(inp.peak_days[d, k] * inp.rental_cny_per_vehicle_day[d, k, e, y] * n
+                              for e, n in rented.items())})
+    return _frame(rows, ["depot", "duty", "year", "days", "need", "on_road", "owned",
+                         "rented_combustion", "rented_electric", "rental_cny"],
+                  ["depot", "duty", "year"])
 
 
 def excluded_table(inp: Inputs) -> pd.DataFrame:
@@ -124,7 +145,7 @@ def _charging(m, inp):
     for (d, q, y, r, h) in m.CHARGER_HOURS:
         kwh = inp.day_weight[r] * inp.hour_length_h[h] * _v(m.charge_kw[d, q, y, r, h])
         old = drawn.get((d, q, y), (0.0, 0.0))
-        drawn[d, q, y] = (old[0] + kwh, old[1] + kwh * inp.price_cny_per_kwh[d, r, h])
+        drawn[d, q, y] = (old[0] + kwh, old[1] + kwh * inp.price_cny_per_kwh[inp.tariff_of[d, y], r, h])
     per_vehicle = {PUBLIC: inp.public_cny_per_vehicle_year, SWAP: inp.swap_cny_per_vehicle_year}
     rows = []
     for t in m.SUPPLY_YEARS:
@@ -199,7 +220,7 @@ def _energy(m, inp):
             "export_kw": _v(m.export_kw[key]) if key in m.EXPORT_HOURS else 0.0,
             "storage_charge_kw": _v(m.storage_charge_kw[key]) if key in m.STORAGE_HOURS else 0.0,
             "storage_discharge_kw": _v(m.storage_discharge_kw[key]) if key in m.STORAGE_HOURS else 0.0,
-            "price_cny_per_kwh": inp.price_cny_per_kwh[d, r, h],
+            "price_cny_per_kwh": inp.price_cny_per_kwh[inp.tariff_of[d, y], r, h],
         }
         soc_end = _v(m.storage_soc_kwh[key]) if key in m.STORAGE_HOURS else 0.0
         prev = inp.hours[(inp.hours.index(h) - 1) % len(inp.hours)]
@@ -222,17 +243,19 @@ def _energy(m, inp):
 
 # category -> (model expression, sign): costs.csv's rows; their discounted sum is the NPV.
 COST_CATEGORIES = {
-    "capex_vehicles": ("vehicle_capex_cny", 1), "capex_chargers": ("charger_capex_cny", 1),
+    "capex_vehicles": ("vehicle_capex_cny", 1), "purchase_tax": ("purchase_tax_cny", 1),
+    "capex_chargers": ("charger_capex_cny", 1),
     "capex_pv": ("pv_capex_cny", 1), "capex_storage": ("storage_capex_cny", 1),
     "capex_grid": ("grid_capex_cny", 1), "resale": ("vehicle_resale_cny", -1),
     "fuel": ("fuel_cny", 1), "maintenance": ("maintenance_cny", 1),
     "public_charging": ("public_charging_cny", 1), "battery_swap": ("swap_cny", 1),
+    "peak_rental": ("peak_rental_cny", 1),
     "electricity_energy": ("energy_cny", 1), "electricity_demand": ("demand_charge_cny", 1),
     "export_revenue": ("export_revenue_cny", -1), "om_pv": ("pv_om_cny", 1),
     "om_storage": ("storage_om_cny", 1), "carbon": ("carbon_cost_cny", 1),
 }
-CAPEX = ("capex_vehicles", "capex_chargers", "capex_pv", "capex_storage", "capex_grid")
-OPEX = ("fuel", "maintenance", "public_charging", "battery_swap", "electricity_energy",
+CAPEX = ("capex_vehicles", "purchase_tax", "capex_chargers", "capex_pv", "capex_storage", "capex_grid")
+OPEX = ("fuel", "maintenance", "public_charging", "battery_swap", "peak_rental", "electricity_energy",
         "electricity_demand", "export_revenue",
         "om_pv", "om_storage", "carbon")
 
@@ -260,4 +283,7 @@ def _emissions(m, inp):
         rows.append({"year": y, "depot": d, "source": "grid", "t": _v(m.grid_emissions_depot_t[d, y])})
         rows.append({"year": y, "depot": d, "source": "public and swap",
                      "t": _v(m.away_emissions_depot_t[d, y])})
+        if d in inp.rentals_at:
+            rows.append({"year": y, "depot": d, "source": "peak rentals",
+                         "t": _v(m.rental_emissions_depot_t[d, y])})
     return _frame(rows, ["year", "depot", "source", "t"], ["year", "depot", "source"])

@@ -48,6 +48,13 @@ COLUMNS: dict[str, Label] = {
     # energy and power
     "kwh": Label("Energy a year", "年电量", "kWh", KWH),
     "weight_days": Label("Days it stands for", "代表天数", "days", "0"),
+    "days": Label("Peak", "高峰", "days", "0"),
+    "need": Label("Vehicles needed", "日常所需车辆", None, COUNT),
+    "on_road": Label("Vehicles in the peak", "高峰所需车辆", None, COUNT),
+    "owned": Label("Owned in service", "自有在用车辆", None, COUNT),
+    "rented_combustion": Label("Rented, diesel or petrol", "短租燃油车", None, COUNT),
+    "rented_electric": Label("Rented, electric", "短租电动车", None, COUNT),
+    "rental_cny": Label("Rental with energy", "短租费用（含能源）", "CNY", CNY),
     "month": Label("Month", "月份", None, "0"),
     "temperature_c": Label("Daytime temperature", "日间气温", "°C", "0.0"),
     "charge_kw": Label("Charging", "充电功率", "kW", KW),
@@ -107,6 +114,7 @@ SHEETS: dict[str, Label] = {
     "grid": Label("Grid", "电网"), "costs": Label("Costs", "成本"),
     "emissions": Label("Emissions", "排放"), "excluded": Label("Excluded", "不可用组合"),
     "energy": Label("Energy by hour", "逐时能量"), "depots": Label("By depot", "分站点"),
+    "peak": Label("Parcel peak", "业务高峰"),
 }
 
 # key figures of the summary sheet
@@ -164,6 +172,9 @@ TEXTS: dict[str, Label] = {
     "buy": Label("buy {year}: {items}", "{year} 年购置：{items}"),
     "chargers_in": Label("chargers {year}: {items}", "{year} 年充电设备：{items}"),
     "charging_in": Label("charging {year}: {items}", "{year} 年补能：{items}"),
+    "peak_in": Label("parcel peak {year}: {items}", "{year} 年业务高峰：{items}"),
+    "peak_item": Label("{duty} {n} vehicles for {days} days ({owned} owned, {rented} rented)",
+                       "{duty} {days} 天需 {n} 辆（自有 {owned}，短租 {rented}）"),
     "evs_on": Label("{n} EVs on {supply}", "{n} 辆用 {supply}"),
     "evs_public": Label("{n} EVs public", "{n} 辆公共充电"),
     "evs_swap": Label("{n} EVs swap", "{n} 辆换电"),
@@ -202,6 +213,12 @@ TEXTS: dict[str, Label] = {
     "r_years": Label("Year by year", "逐年"),
     "r_unmet": Label("Pilot rules, cap and budget not met", "未满足的试点规则、碳上限与预算"),
     "r_purchases": Label("Purchases", "购置"),
+    "r_peak": Label("Parcel peak", "业务高峰"),
+    "r_peak_note": Label("Each peak duty's vehicles on the road in its peak (Double 11, 618), those "
+                         "it owns and those rented for the peak, and the rentals' cost with their "
+                         "fuel or depot electricity.",
+                         "各高峰运营任务在高峰期（双11、618）所需的车辆、自有在用车辆与短租车辆，"
+                         "以及短租费用（含燃油或站内充电）。"),
     "r_depots": Label("Depot by depot", "分站点"),
     "r_depots_note": Label("Each depot in the last planning year ({year}): its fleet, chargers, "
                            "PV, storage, connection and emissions; purchases and vehicle spend "

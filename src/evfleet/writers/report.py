@@ -202,6 +202,15 @@ def run_lang(folder: Path) -> str:
     return lang if lang in LANGUAGES else "en"
 
 
+def _peak_section(run, lang: str) -> str:
+    """The parcel peak's section: each peak duty's vehicles in the peak, owned and rented, by year
+    (runs with no peak duty, or solved before peaks, have none)."""
+    if not run.has("peak"):
+        return ""
+    return (f'<h2>{text("r_peak", lang)}</h2>\n<p>{text("r_peak_note", lang)}</p>\n'
+            f'{_table_html(run.table("peak"), lang)}')
+
+
 def write_report(folder: Path, lang: str | None = None) -> list[Path]:
     """The PNG charts and report.html, written into the run folder. Returns the files.
     `lang`: of the page's words, headers and, where a font draws Chinese, charts; None: the
@@ -223,6 +232,7 @@ def write_report(folder: Path, lang: str | None = None) -> list[Path]:
     chargers = chargers[chargers["year"] == chargers["year"].max()].groupby(
         ["charger", "classes"], as_index=False)[["installed"]].sum() if len(chargers) else chargers
     depots = depot_table(tables)
+    peak = _peak_section(run, lang)
     base = summary.baseline_npv_cny
     head = [(text("r_cities", lang), ", ".join(summary.cities or ())),
             (text("r_status", lang), text(summary.status.value, lang)),
@@ -257,6 +267,7 @@ border-bottom:1px solid #ddd}}td:first-child{{white-space:nowrap}}img{{max-width
 {_table_html(supply, lang)}
 <p>{text("r_chargers_note", lang)}</p>
 {_table_html(chargers, lang)}
+{peak}
 </body></html>
 """
     out = folder / REPORT

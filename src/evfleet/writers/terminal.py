@@ -62,7 +62,18 @@ def _supply_lines(tables: dict[str, pd.DataFrame], year: str, lang: str) -> list
         items = ", ".join(text(f"evs_{s}", lang).format(n=n) if s in ("public", "swap")
                           else text("evs_on", lang).format(n=n, supply=s) for s, n in sup.items())
         lines.append(text("charging_in", lang).format(year=year, items=items))
-    return lines
+    return lines + _peak_lines(tables.get("peak"), year, lang)
+
+
+def _peak_lines(peak: pd.DataFrame | None, year: str, lang: str) -> list[str]:
+    """The last year's parcel peak by duty: vehicles on the road, owned and rented (peak.csv)."""
+    if peak is None or not len(peak):
+        return []
+    rows = peak[peak["year"] == int(year)]
+    items = ", ".join(text("peak_item", lang).format(
+        duty=r["duty"], n=r["on_road"], days=r["days"], owned=r["owned"],
+        rented=r["rented_combustion"] + r["rented_electric"]) for _, r in rows.iterrows())
+    return [text("peak_in", lang).format(year=year, items=items)] if items else []
 
 
 def _reference_lines(compliance_rows: pd.DataFrame, year: str, lang: str) -> list[str]:

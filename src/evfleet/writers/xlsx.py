@@ -30,7 +30,7 @@ from evfleet.results.record import Summary
 from evfleet.results.rules import purchase_shares, unmet
 from evfleet.writers.labels import KEY_FIGURES, label, number_format, sheet_title, text
 
-SHEET_ORDER = ("depots", "compliance", "fleet", "purchases", "retirements", "chargers", "charging", "solar",
+SHEET_ORDER = ("depots", "compliance", "fleet", "purchases", "retirements", "chargers", "charging", "peak", "solar",
                "storage", "grid", "costs", "emissions", "excluded", "energy")
 
 SHEET_ROWS = 1_048_576  # the most rows an Excel sheet holds, its header row included
