@@ -33,6 +33,7 @@ FORMULATION_RULES = {
     "grid": ["site_balance_rule", "upgraded_kw_def_rule", "upgrade_needs_build_rule",
              "grid_limit_rule", "peak_def_rule", "two_part_rule_rule", "billed_peak_rule"],
     "peak": ["peak_met_rule"],
+    "incentives": ["scrap_within_sales_rule", "new_within_buys_rule", "trade_pairs_rule"],
     "policy": ["budget_rule", "carbon_cap_rule", "ev_share_rule", "ev_share_electric_only_rule"],
     "solar_storage": ["pv_kw_def_rule", "roof_limit_rule", "pv_needs_first_rule",
                       "pv_available_rule", "pv_self_use_rule", "old_export_within_export_rule",

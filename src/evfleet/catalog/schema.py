@@ -45,6 +45,7 @@ class VehicleModel(Strict):
     residual_share: Share
     subsidy_cny: Yearly = 0.0
     price_includes_purchase_tax: bool = False  # a quote with 车辆购置税 in it: no tax added
+    trade_in_class: str | None = None  # a policy.trade_in class: eligible for the trade-in
     min_years_before_sale: int = Field(default=0, ge=0, le=40)  # e.g. a lease or subsidy term
     swap: SwapPlan | None = None  # electric models that can rent swappable packs
     temperature_curve: str | None = None  # a policy.temperature_curves name (None: no effect)
@@ -124,6 +125,24 @@ class PeakRental(Strict):
     energy, the energy itself not included (a class and energy not listed cannot be rented)."""
 
     cny_per_vehicle_day: dict[str, dict[Literal["diesel", "gasoline", "electricity"], NonNegative]]
+    sources: Sources = {}
+
+
+class TradeInClass(Strict):
+    """The subsidies of one truck class in the old-truck scrapping and renewal scheme."""
+
+    scrap_cny_by_years_early: dict[Annotated[int, Field(ge=1, le=40)], NonNegative] = Field(min_length=1)
+    new_electric_cny: NonNegative  # for the new-energy truck bought in its place
+
+
+class TradeIn(Strict):
+    """Old operating-truck scrapping and renewal (交规划发〔2024〕90号, extended): an eligible
+    combustion truck sold before its end of life and a new-energy truck bought in the same depot
+    and year earn the scrapping subsidy (by how many years early, at least the key's years) and
+    the new truck's subsidy, for as many pairs as the smaller count."""
+
+    years: list[Annotated[int, Field(ge=2000, le=2100)]]  # the scheme's years
+    classes: dict[str, TradeInClass]
     sources: Sources = {}
 
 
@@ -231,6 +250,7 @@ class Policy(Strict):
     rooftop_pv: RooftopPv
     purchase_tax: PurchaseTax
     peak_rental: PeakRental
+    trade_in: TradeIn
     operating_above_mean_c: float  # daytime driving is this much warmer than the month's mean
     temperature_curves: dict[str, TemperatureCurve]
     sources: Sources = {}

@@ -11,6 +11,7 @@ from pyomo.common.gc_manager import PauseGC
 from evfleet.formulation.charging import add_charging
 from evfleet.formulation.fleet import add_fleet
 from evfleet.formulation.grid import add_grid
+from evfleet.formulation.incentives import add_incentives
 from evfleet.formulation.objective import add_objective
 from evfleet.formulation.peak import add_peak
 from evfleet.formulation.policy import add_policy
@@ -31,6 +32,7 @@ def build_model(inp: Inputs) -> pyo.ConcreteModel:
         m.inp = inp
         add_sets(m, inp)
         add_fleet(m, inp)
+        add_incentives(m, inp)
         add_charging(m, inp)
         add_peak(m, inp)
         add_solar_storage(m, inp)

@@ -29,7 +29,7 @@ def add_policy(m: pyo.ConcreteModel, inp: Inputs) -> None:
     """Per-year capital spend and emissions, and the three policy constraints."""
     m.capex_cny = pyo.Expression(m.YEARS, doc="capital spend net of subsidies [CNY]",
                                  rule=lambda m, y: m.vehicle_capex_cny[y] + m.purchase_tax_cny[y]
-                                 + m.charger_capex_cny[y]
+                                 - m.trade_in_subsidy_cny[y] + m.charger_capex_cny[y]
                                  + m.pv_capex_cny[y] + m.storage_capex_cny[y] + m.grid_capex_cny[y])
     m.emissions_t = pyo.Expression(m.YEARS, doc="CO2 of fuel burnt, grid imports and the energy "
                                    "charged in public or swapped [t]",

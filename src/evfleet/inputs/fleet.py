@@ -12,6 +12,7 @@ from evfleet.case.schema import Case, Peak
 from evfleet.catalog.load import Catalog
 from evfleet.catalog.schema import City, Policy, VehicleModel
 from evfleet.inputs.climate import shortest_range
+from evfleet.inputs.incentives import purchase_tax, trade_in_fields
 from evfleet.inputs.record import DK, DKJ, DKJC
 from evfleet.yearly import by_year
 
@@ -61,6 +62,7 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
     on_road = {(d, k, y): n if duty_of[d, k].peak is None else peak_count(n, duty_of[d, k].peak)
                for (d, k, y), n in need.items()}  # a peak may be met by vehicles bought
     buy_max = buy_max_count(on_road, servable, electric, case.min_ev_share_of_purchases)
+    buy_max = with_trade_in(buy_max, catalog, initial, start)
     return dict(
         buy_max_count=buy_max,
         sale_from_year=sale_from_year(cohorts, first_year, vehicles, case.min_years_before_sale),
@@ -76,6 +78,7 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
         buy_cohorts=tuple(sorted(buy_cohorts)), first_year=first_year, exit_year=exit_year,
         buy_price_cny={t: net_price[t[2], t[3]] for t in buy_cohorts},
         purchase_tax_cny=purchase_tax(catalog, {j for (_, _, j) in servable}, years),
+        **trade_in_fields(catalog, cohort_years, buy_cohorts, years),
         resale_value_cny={t: value(t[2], t[3], t[4]) for t in cohort_years},
         exit_value_cny={t: value(t[2], t[3], exit_year[t]) for t in cohorts},
         **_running(case, catalog, duties, duty_of, cohorts, years),
@@ -86,22 +89,18 @@ def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
     )
 
 
-def purchase_tax(catalog: Catalog, models: set[str], years: tuple[int, ...]) -> dict[tuple[str, int], float]:
-    """{(model, year): 车辆购置税 on one vehicle bought} [CNY]: the rate on the price before VAT,
-    times the share an electric vehicle pays that year (policy.yaml purchase_tax; new-features
-    §F.2). Levied on the price before subsidies; none where the model's price already holds it."""
-    tax = catalog.policy.purchase_tax
-    electric_share = by_year(tax.electric_share_paid, years)
-    out = {}
-    for j in sorted(models):
-        v = catalog.vehicles[j]
-        price = by_year(v.price_cny, years)
-        for y in years:
-            share = electric_share[y] if v.energy == "electricity" else 1.0
-            if v.price_includes_purchase_tax:
-                share = 0.0
-            out[j, y] = price[y] / (1 + tax.vat_rate) * tax.rate_of_price_ex_vat * share
-    return out
+def with_trade_in(buy_max: dict[DKJ, int], catalog: Catalog, initial: dict, start: int) -> dict[DKJ, int]:
+    """Purchase bounds that leave the trade-in open: an eligible new-energy truck may also be
+    bought beyond its duty's need, once for each eligible truck the depot owns at the start (its
+    pair's subsidies may pay for it; formulation/incentives.py)."""
+    vehicles = catalog.vehicles
+    scrappable = defaultdict(int)  # depot -> eligible combustion trucks owned at the start
+    for (d, k, j, c), n in initial.items():
+        if vehicles[j].trade_in_class is not None and vehicles[j].energy != "electricity" and c < start:
+            scrappable[d] += n
+    return {(d, k, j): n + (scrappable[d] if vehicles[j].trade_in_class is not None
+                            and vehicles[j].energy == "electricity" else 0)
+            for (d, k, j), n in buy_max.items()}
 
 
 def buy_max_count(need: dict[tuple[str, str, int], int], servable: list[DKJ], electric: set[str],

@@ -56,6 +56,9 @@ class Inputs:
     exit_year: dict[DKJC, int]  # the year the cohort's survivors leave: min(c + life, end + 1)
     buy_price_cny: dict[DKJC, float]  # net of subsidy, for buy cohorts
     purchase_tax_cny: dict[tuple[str, int], float]  # (j, y) tax on one vehicle bought in y
+    trade_scrap_cny: dict[DKJCY, float]  # eligible cohort-year -> scrapping subsidy of a sale
+    trade_new_cny: dict[DKJC, float]  # eligible electric buy cohort -> new-truck subsidy
+    trade_depot_years: tuple[tuple[str, int], ...]  # (d, y) where both may happen
     resale_value_cny: dict[DKJCY, float]  # market value of one vehicle sold at the start of y
     exit_value_cny: dict[DKJC, float]  # market value of one vehicle leaving at exit_year
     run_cost_cny: dict[tuple[str, str, str, int], dict[str, float]]  # (d,k,j,y) -> fuel, maintenance

@@ -34,6 +34,7 @@ def _case_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputPro
         problems.append(doc.problem(("city",), _unknown_city(case.city, catalog)))
     problems += _class_problems(case, catalog, doc)
     problems += _subsidy_problems(case, catalog, doc)
+    problems += _trade_in_problems(catalog, doc)
     # a year map may name years outside the horizon: interpolation defines the years inside
     return problems
 
@@ -53,6 +54,14 @@ def _subsidy_problems(case: Case, catalog: Catalog, doc: Document) -> list[Input
                                             f"most the price ({price[y]:,.0f} CNY in {y}), got "
                                             f"{subsidy[y]:,.0f}"))
     return problems
+
+
+def _trade_in_problems(catalog: Catalog, doc: Document) -> list[InputProblem]:
+    """A model's trade_in_class names a class of policy.yaml's trade-in scheme."""
+    classes = catalog.policy.trade_in.classes
+    return [doc.problem(("vehicles", j, "trade_in_class"), unknown("trade-in class", v.trade_in_class, classes))
+            for j, v in catalog.vehicles.items()
+            if v.trade_in_class is not None and v.trade_in_class not in classes]
 
 
 def _class_problems(case: Case, catalog: Catalog, doc: Document) -> list[InputProblem]:

@@ -244,6 +244,7 @@ def _energy(m, inp):
 # category -> (model expression, sign): costs.csv's rows; their discounted sum is the NPV.
 COST_CATEGORIES = {
     "capex_vehicles": ("vehicle_capex_cny", 1), "purchase_tax": ("purchase_tax_cny", 1),
+    "trade_in_subsidy": ("trade_in_subsidy_cny", -1),
     "capex_chargers": ("charger_capex_cny", 1),
     "capex_pv": ("pv_capex_cny", 1), "capex_storage": ("storage_capex_cny", 1),
     "capex_grid": ("grid_capex_cny", 1), "resale": ("vehicle_resale_cny", -1),
@@ -254,7 +255,7 @@ COST_CATEGORIES = {
     "export_revenue": ("export_revenue_cny", -1), "om_pv": ("pv_om_cny", 1),
     "om_storage": ("storage_om_cny", 1), "carbon": ("carbon_cost_cny", 1),
 }
-CAPEX = ("capex_vehicles", "purchase_tax", "capex_chargers", "capex_pv", "capex_storage", "capex_grid")
+CAPEX = ("capex_vehicles", "purchase_tax", "trade_in_subsidy", "capex_chargers", "capex_pv", "capex_storage", "capex_grid")
 OPEX = ("fuel", "maintenance", "public_charging", "battery_swap", "peak_rental", "electricity_energy",
         "electricity_demand", "export_revenue",
         "om_pv", "om_storage", "carbon")
