@@ -59,3 +59,14 @@ def test_four_days_reproduce_the_year_within_reported_error(city):
     # within the reported error: PV value (PV x price) and the PV peak
     assert (w * rep_pv * rep_price).sum() == pytest.approx((pv * price).sum(), rel=5e-4)
     assert rep_pv.max() == pytest.approx(pv.max(), rel=0.035)
+
+
+def test_days_kept_apart_leave_their_clusters():
+    from evfleet.catalog.repdays import RepresentativeDays, keep_apart
+
+    rep = RepresentativeDays(("r-0101", "r-0301"), {"r-0101": 59.0, "r-0301": 306.0},
+                             {"r-0101": tuple(range(59)), "r-0301": tuple(range(59, 365))})
+    kept = keep_apart(rep, tuple(range(31)))  # January
+    assert kept.names == ("r-0101", "r-0201", "r-0301")
+    assert kept.weight == {"r-0101": 31.0, "r-0201": 28.0, "r-0301": 306.0}
+    assert kept.members["r-0201"] == tuple(range(31, 59))

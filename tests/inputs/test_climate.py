@@ -21,10 +21,11 @@ def truck_case(tmp_path, city):
 def test_a_truck_that_covers_200_km_nominally_is_excluded_by_a_changchun_january(tmp_path):
     # e-light-truck: 100 kWh x 0.9 usable / 0.36 kWh/km = 250 km at 20 °C. Changchun's January
     # mean -14.7 °C, +2 °C by day: -12.7 °C, between the curve's -20 (1.60, 0.85) and -10 (1.40,
-    # 0.92): energy x 1.454, usable battery x 0.9011: 250 x 0.9011 / 1.454 = 154.9 km.
+    # 0.92): energy x 1.454. The first trip starts cold-soaked at the mean minimum, -19.8 °C:
+    # usable battery x (0.85 + 0.02 x 0.07) = 0.8514. 250 x 0.8514 / 1.454 = 146.4 km.
     cold = truck_case(tmp_path, "changchun")
     reasons = {(e[2]): e[3] for e in cold.excluded}
-    assert reasons["e-light-truck"] == "range 155 km in January < daily_km 200 km"
+    assert reasons["e-light-truck"] == "range 146 km in January < daily_km 200 km"
     assert ("dep", "long", "e-light-truck") not in cold.servable
     # Haikou's January is 18.1 °C (20.1 by day): the truck keeps its 250 km and serves
     warm = truck_case(tmp_path, "haikou")
@@ -70,3 +71,28 @@ def test_energy_csv_gives_each_days_month_and_temperature(solve_tiny, resolve_ti
         assert inp.day_month[r] == max(set(months), key=months.count)
     by_day = tables["energy"].groupby("day")["month"].unique()
     assert {r: list(m) for r, m in by_day.items()} == {r: [inp.day_month[r]] for r in inp.days}
+
+
+CHANGCHUN_MONTHS = {"cities": {"shenzhen": {"jan_mean_c": -14.7, "jul_mean_c": 23.7}},
+                    "vehicles": {"e": {"temperature_curve": "van-ptc-lfp"}}}
+
+
+def test_the_month_where_the_cold_binds_is_a_day_of_its_own(resolve_tiny):
+    # Changchun's January, -12.7 °C by day, costs the van 1.454 x its 20 °C energy (above). The
+    # clustered days average January with warmer days; with January kept apart the hardest day
+    # is January itself: 31 days, members 1-31 January, factor 1.454, so chargers are sized for it
+    plain = resolve_tiny({"cities": CHANGCHUN_MONTHS["cities"]})  # no curve: nothing binds
+    inp = resolve_tiny(CHANGCHUN_MONTHS)
+    assert len(inp.days) == len(plain.days) + 1
+    assert inp.day_members["r-0101"] == tuple(range(31)) and inp.day_weight["r-0101"] == 31
+    assert inp.day_energy_factor["dep", "e", "r-0101"] == pytest.approx(1.454, abs=5e-4)
+    assert max(inp.day_energy_factor.values()) == inp.day_energy_factor["dep", "e", "r-0101"]
+    assert sum(inp.day_weight.values()) == 365
+
+
+def test_a_mild_year_keeps_the_clustered_days(resolve_tiny):
+    # Haikou's months (18.1 / 29.1 °C): the hardest month's factor (July, air conditioning) is
+    # within 2 % of the hardest clustered day's, so no day is added
+    mild = {"cities": {"shenzhen": {"jan_mean_c": 18.1, "jul_mean_c": 29.1}},
+            "vehicles": {"e": {"temperature_curve": "van-ptc-lfp"}}}
+    assert resolve_tiny(mild).days == resolve_tiny({"cities": mild["cities"]}).days

@@ -73,6 +73,18 @@ def cluster_days(features: np.ndarray, k: int, seed: int = SEED) -> Representati
                               {n: tuple(d) for n, d in zip(names, ordered)})
 
 
+def keep_apart(rep: RepresentativeDays, days: tuple[int, ...]) -> RepresentativeDays:
+    """`rep` with `days` taken out of their clusters into a representative day of their own (a
+    cold month whose energy the clustering would average away); names and order as cluster_days."""
+    apart = set(days)
+    groups = [tuple(d for d in rep.members[r] if d not in apart) for r in rep.names]
+    ordered = sorted([g for g in groups if g] + [tuple(sorted(apart))], key=lambda g: g[0])
+    dates = np.arange("2023-01-01", "2024-01-01", dtype="datetime64[D]")
+    names = tuple(f"r-{str(dates[g[0]])[5:7]}{str(dates[g[0]])[8:10]}" for g in ordered)
+    return RepresentativeDays(names, {n: float(len(g)) for n, g in zip(names, ordered)},
+                              {n: g for n, g in zip(names, ordered)})
+
+
 def day_features(pv_years: list[np.ndarray], price_years: list[np.ndarray]) -> np.ndarray:
     """One row per day of the year: the hourly PV and price of every city, side by side."""
     return np.hstack([*pv_years, *price_years])

@@ -210,6 +210,7 @@ class City(Strict):
     gasoline_kgco2_per_l: NonNegative | None = None
     jan_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
     jul_mean_c: float | None = Field(default=None, ge=-60, le=50, allow_inf_nan=False)
+    jan_min_c: float | None = Field(default=None, ge=-70, le=50, allow_inf_nan=False)  # first trip
     pv_self_use_min_share: Share = 0.0  # of new rooftop PV's yearly output used on site
     pv_export_market_cny_per_kwh: NonNegative | None = None  # new PV's exports; None: policy's
     public_charging_service_fee_cny_per_kwh: NonNegative | None = None  # None: policy's
@@ -252,5 +253,6 @@ class Policy(Strict):
     peak_rental: PeakRental
     trade_in: TradeIn
     operating_above_mean_c: float  # daytime driving is this much warmer than the month's mean
+    cold_day_tolerance: NonNegative  # the coldest month gets a day of its own beyond this
     temperature_curves: dict[str, TemperatureCurve]
     sources: Sources = {}

@@ -54,8 +54,15 @@ def month_factors(vehicle: VehicleModel, policy: Policy, city: City) -> list[tup
 
 def shortest_range(vehicle: VehicleModel, policy: Policy, city: City,
                    range_20c_km: float) -> tuple[float, str]:
-    """The model's daily range in the city's hardest month [km], and that month's name."""
-    ranges = [range_20c_km * cap / cons for cons, cap in month_factors(vehicle, policy, city)]
+    """The model's daily range in the city's hardest month [km], and that month's name.
+
+    In January a city with `jan_min_c` starts the day with a battery cold-soaked at the month's
+    mean daily minimum: its usable capacity is the curve's at that temperature, its energy per
+    km the daytime one (new-features §0 and §A.2: the first trip of the day, E)."""
+    by_month = month_factors(vehicle, policy, city)
+    if city.jan_min_c is not None:
+        by_month[0] = (by_month[0][0], factors(vehicle, policy, city.jan_min_c)[1])
+    ranges = [range_20c_km * cap / cons for cons, cap in by_month]
     month = int(np.argmin(ranges))
     return ranges[month], MONTH_NAMES[month]
 
@@ -81,3 +88,26 @@ def day_months_and_temperatures(cities: dict[str, City], policy: Policy, depot_c
             temperature[d, r] = (None if temps[0] is None else
                                  float(np.mean(temps)) + policy.operating_above_mean_c)
     return {"day_month": month, "day_temperature_c": temperature}
+
+
+def hardest_month_days(cities: dict[str, City], policy: Policy, vehicles, depot_cities,
+                    members: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    """The days (0-364) of the month where the cold (or, in the south, the heat) binds, to be kept
+    as a representative day of their own; () where it does not.
+
+    For each depot city and each temperature curve of the electric `vehicles`, the month with
+    the highest energy factor is compared with the representative day of highest factor (the
+    mean over its members): where the month's factor exceeds it by more than
+    policy.cold_day_tolerance, the representative days would size that month's charging short.
+    The month of the largest excess is kept apart (one at most)."""
+    worst, month = policy.cold_day_tolerance, None
+    for c in sorted(set(depot_cities)):
+        for v in vehicles:
+            if v.energy != "electricity" or v.temperature_curve is None:
+                continue
+            by_month = [cons for cons, _ in month_factors(v, policy, cities[c])]
+            by_day = day_factors(v, policy, cities[c], members)
+            excess = max(by_month) / max(by_day.values()) - 1.0
+            if excess > worst:
+                worst, month = excess, int(np.argmax(by_month)) + 1
+    return () if month is None else tuple(i for i, m in enumerate(DAY_MONTH) if m == month)

@@ -9,7 +9,8 @@ import numpy as np
 from evfleet.case.schema import Case
 from evfleet.catalog.load import Catalog
 from evfleet.catalog.profiles import LOAD_SHAPE, PLUGGED_SHARE
-from evfleet.catalog.repdays import cluster_days, day_features
+from evfleet.catalog.repdays import cluster_days, day_features, keep_apart
+from evfleet.inputs.climate import hardest_month_days
 from evfleet.catalog.tariffs import HOURS, city_tariffs, tariff_key, tariff_year
 
 PRICE_EQUAL_CNY_PER_KWH = 1e-9  # prices closer than this are one time-of-use period
@@ -58,6 +59,12 @@ def hourly_fields(case: Case, catalog: Catalog, depot_city: dict[str, str],
     rep = cluster_days(day_features([catalog.pv_years[c] for c in clustered],
                                     [prices[start[c]] for c in clustered]),
                        case.representative_days or catalog.policy.default_representative_days)
+    classes = {duty.vehicle_class for dp in case.depots for duty in dp.duties}
+    cold = hardest_month_days(cities, catalog.policy,
+                           [v for v in catalog.vehicles.values() if v.vehicle_class in classes],
+                           depot_city.values(), rep.members)
+    if cold:  # the month of the most energy per km, a day of its own (inputs/climate.py)
+        rep = keep_apart(rep, cold)
     day_index = {r: i for i, r in enumerate(rep.names)}  # row of a day in the (days, 24) arrays
     pv_by_city = {c: rep.means(catalog.pv_years[c]) for c in used}
     price_by_tariff = {k: rep.means(prices[k]) for k in sorted(set(tariff_of.values()))}
