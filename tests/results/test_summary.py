@@ -57,3 +57,13 @@ def test_compliance_rows_required_achieved_met(solve_tiny):
     assert cap["required"] == 25 and cap["achieved"] == pytest.approx(DIESEL_T_PER_VAN)
     assert bool(cap["met"])
     assert summary.per_year["2025"]["capex_cny"] == pytest.approx(capex)
+
+
+def test_a_time_limit_without_a_plan_has_no_plan():
+    # HiGHS stopped before it found any plan: the status the contract calls time_limit, but no NPV,
+    # so no plan is written (plan.xlsx would have no tables to show)
+    from evfleet.results.record import Summary
+    from evfleet.solver.highs import Status
+
+    assert not Summary(case="x", status=Status.TIME_LIMIT, objective_npv_cny=None).has_plan
+    assert Summary(case="x", status=Status.TIME_LIMIT, objective_npv_cny=1.0).has_plan

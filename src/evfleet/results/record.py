@@ -37,7 +37,9 @@ class Summary:
 
     @property
     def has_plan(self) -> bool:
-        return self.status.has_plan
+        """A plan was found: a status that can carry one (optimal, time_limit) and its NPV (a time
+        limit reached before HiGHS found any plan has none)."""
+        return self.status.has_plan and self.objective_npv_cny is not None
 
     @property
     def baseline_npv_cny(self) -> float | None:
