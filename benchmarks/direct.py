@@ -241,7 +241,7 @@ def _fleet(mx: Matrix, ledger: Ledger, inp: Inputs) -> Fleet:
 
     # cash flows and emissions
     for t in buys:
-        ledger.capex(t[3], buy[t], inp.buy_price_cny[t])
+        ledger.capex(t[3], buy[t], inp.buy_price_cny[t] + inp.purchase_tax_cny[t[2], t[3]])
     exits_last = {}
     for t in inp.cohorts:
         last = (*t, inp.exit_year[t] - 1)
@@ -584,14 +584,15 @@ def _grid_block(mx: Matrix, ledger: Ledger, inp: Inputs, charge: Charging, pv_us
 
     w = np.array([inp.day_weight[r] for r in inp.days])[None, :, None]
     length = _lengths(inp)
-    price = _drh(inp.price_cny_per_kwh, depots, inp)[:, 0]  # (D, R, H)
     left = _left(inp.upgrade_life, inp)
     for yi, y in enumerate(years):
+        price = np.array([[[inp.price_cny_per_kwh[inp.tariff_of[d, y], r, h] for h in inp.hours]
+                           for r in inp.days] for d in depots])  # (D, R, H), the year's tariff
         ledger.cost(y, g.pos[:, yi], w * length * price)
         factor = np.array([inp.grid_tco2_per_kwh[d, y] for d in depots])[:, None, None]
         ledger.emissions(y, g.pos[:, yi], factor * w * length)
         for d in pv_export.depots:
-            ledger.cost(y, pv_export.at(d)[yi], -((w * length)[0] * inp.feed_in_cny_per_kwh[d]))
+            ledger.cost(y, pv_export.at(d)[yi], -((w * length)[0] * inp.export_market_cny_per_kwh[d]))
         for d in depots:
             if (d, y) in inp.demand_cny_per_kw_year:
                 col = peak[d, y] if (d, y) in inp.two_part_fixed else billed[d, y]
