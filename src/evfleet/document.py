@@ -363,13 +363,21 @@ def shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _field_loc(err: dict) -> Loc:
+    """A pydantic error's location without pydantic's own tags; an unknown key ends its location
+    as the user wrote it, even a key spelt like a tag ('[key]')."""
+    loc = tuple(err["loc"])
+    own = loc[-1:] if err["type"] == "extra_forbidden" else ()
+    body = loc[:-1] if own else loc
+    return tuple(p for p in body if p not in (NUMBER_TAG, MAP_TAG, "[key]")) + own
+
+
 def schema_problems(doc: Document, exc: ValidationError, cls: type[BaseModel],
                     prefix: Loc = (), data: Any = None) -> list[InputProblem]:
     """One InputProblem per pydantic error, with line, field and an 'expected ..., got ...'. A
     required field reported missing beside a misspelt key that names it ('gird_kw', did you mean
     'grid_kw'?) is one problem, the misspelling, not two."""
-    errors = [(tuple(p for p in err["loc"] if p not in (NUMBER_TAG, MAP_TAG, "[key]")), err)
-              for err in exc.errors(include_url=False)]
+    errors = [(_field_loc(err), err) for err in exc.errors(include_url=False)]
     suggested = {}  # (parent loc, suggested field) -> the misspelt key's loc
     for loc, err in errors:
         if err["type"] == "extra_forbidden":

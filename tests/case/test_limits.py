@@ -83,6 +83,17 @@ def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path):
     assert "name: required field is missing" not in result.output
 
 
+def test_an_unknown_key_spelt_like_a_pydantic_tag_is_named_at_its_line(tmp_path):
+    # found by the fuzz test: '[key]' is also pydantic's own tag for a mapping's key, and was
+    # stripped from the location, leaving none ("internal error: IndexError")
+    path = tmp_path / "tagged.yaml"
+    path.write_text("name: x\ncity: shenzhen\nstart_year: 2025\nend_year: 2026\n"
+                    "discount_rate: 0.06\ndepots: []\n'[key]':\n")
+    result, _ = validate(path)
+    assert result.exit_code == 2
+    assert f"{path}:7: [key]: unknown field" in result.output.splitlines()
+
+
 def test_special_files_are_refused_at_once(tmp_path):
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
