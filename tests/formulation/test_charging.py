@@ -221,3 +221,18 @@ def test_public_stations_price_energy_at_the_tariffs_of_the_horizon(solve_tiny):
     assert set(tables["charging"]["supply"]) == {"public"}
     public = tables["costs"].set_index(["category", "year"])["cny"]["public_charging"]
     assert public.tolist() == pytest.approx([2 * 3285, 2 * 3285], rel=1e-9)
+
+
+def test_vans_swap_at_the_public_price_with_their_detour_when_that_beats_public_charging(solve_tiny):
+    # TINY's vans with a swap plan of 10 CNY a month, energy at the public station's price
+    # (energy_cny_per_kwh null: 0.1 flat + the 0.2 fee) and a 3-minute detour a swap, one a
+    # working day (20 kWh fit the 90 kWh usable pack), at 10 CNY/h. A van-year swapping:
+    # 120 + 7,300 kWh x 0.3 + 365 x 0.05 h x 10 = 2,492.5 CNY; in public 2,555 (above); a
+    # diesel van 1,000 + 3,650 l of fuel = 4,650 against 2,000 + 2,492.5; the upgrade dear.
+    change = merge(PUBLIC, {"vehicles": {"e": {"swap": {
+        "fee_cny_per_month": 10, "energy_cny_per_kwh": None, "detour_minutes_per_swap": 3}}}})
+    summary, tables = solve_tiny(change, depot=no_grid(150000))
+    assert tables["charging"]["supply"].tolist() == ["swap"]
+    assert summary.objective_npv_cny == pytest.approx(2 * (2000 + 2492.5), rel=1e-9)
+    swapped = tables["costs"].set_index("category").loc["battery_swap", "cny"]
+    assert swapped == pytest.approx(2 * 2492.5, rel=1e-9)

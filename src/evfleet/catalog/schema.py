@@ -26,7 +26,9 @@ class SwapPlan(Strict):
     charger; the operator's packs are charged off the depot's meter."""
 
     fee_cny_per_month: NonNegative
-    energy_cny_per_kwh: NonNegative = 0.0  # paid per kWh swapped on top of the fee (0: included)
+    # paid per kWh swapped on top of the fee (0: included; None: the public station's price)
+    energy_cny_per_kwh: NonNegative | None = 0.0
+    detour_minutes_per_swap: NonNegative = 0.0  # to the swap station and back, per swap
     sources: Sources = {}
 
 

@@ -51,17 +51,23 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
                 found.append(q)
                 per_charger[d, k, j, q] = n
                 rate[j, q] = kw
+        # one stop a working day for each battery-full of the hardest day's energy
+        stops = duty.days_per_year * math.ceil(
+            day_kwh / (vehicle.battery_kwh * catalog.policy.usable_battery_share) - 1e-9)
         if case.public_charging.allowed and vehicle.vehicle_class in public["classes"]:
             found.append(PUBLIC)
-            sessions = duty.days_per_year * math.ceil(
-                day_kwh / (vehicle.battery_kwh * catalog.policy.usable_battery_share) - 1e-9)
-            detour = (sessions * public["detour_minutes"] / MINUTES_PER_HOUR
+            detour = (stops * public["detour_minutes"] / MINUTES_PER_HOUR
                       * public["driver_cny_per_hour"])
             public_cny[d, k, j] = detour + energy_year[d, k, j] * public_price(f, catalog, case, d)
         if case.battery_swap and vehicle.swap is not None:
             found.append(SWAP)
-            swap_cny[d, k, j] = (MONTHS_PER_YEAR * vehicle.swap.fee_cny_per_month
-                                 + energy_year[d, k, j] * vehicle.swap.energy_cny_per_kwh)
+            plan = vehicle.swap
+            per_kwh = (public_price(f, catalog, case, d) if plan.energy_cny_per_kwh is None
+                       else plan.energy_cny_per_kwh)
+            swap_cny[d, k, j] = (MONTHS_PER_YEAR * plan.fee_cny_per_month
+                                 + energy_year[d, k, j] * per_kwh
+                                 + stops * plan.detour_minutes_per_swap / MINUTES_PER_HOUR
+                                 * public["driver_cny_per_hour"])
         options[d, k, j] = tuple(found)
     usable = {(d, q) for (d, k, j), found in options.items() for q in found
               if q in catalog.chargers}
