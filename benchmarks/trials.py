@@ -17,6 +17,7 @@ import argparse
 import csv
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,7 @@ from ruamel.yaml import YAML
 REPO = Path(__file__).resolve().parents[1]
 CASE = REPO / "cases" / "shenzhen-depot.yaml"
 LIMIT_S, LIMIT_MB = 60.0, 1024.0
+PREAMBLE = ("solving variants", "Usage:", "Try ")  # lines before the answer, not recorded
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Trial:
     expect: tuple[int, ...]  # exit statuses it deserves
     make: Callable[[Path], list]  # folder -> argv after `evfleet`
     check: Callable[[Path, str], bool] = lambda folder, out: True
+    drive: Callable[[subprocess.Popen, Path], None] | None = None  # acts on the running command
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:
@@ -211,6 +214,177 @@ def two_folders(folder: Path, out: str) -> bool:
                                                             (folder / "study").iterdir()}
 
 
+# --- sweep faults: the command runs while `drive` kills or interrupts it ---------------------
+
+DIESEL = "cities.shenzhen.diesel_cny_per_l"
+
+
+def long_sweep(workers: int, samples: int = 200) -> Callable[[Path], list]:
+    """A sweep of the quick case (200 variants: minutes), for a drive to act on."""
+    def make(folder: Path) -> list:
+        return study(folder, {"design": "lhs", "samples": samples, "seed": 3,
+                              "parameters": {DIESEL: {"low": 5.0, "high": 9.0}}})[:-1] + [workers]
+    return make
+
+
+def wait_for(folder: Path, finished: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 45
+    while (time.monotonic() < deadline and proc.poll() is None
+           and len(list((folder / "study").glob("s*/summary.json"))) < finished):
+        time.sleep(0.05)
+
+
+def children(pid: int) -> set[int]:
+    """Live processes whose parent is `pid` (Linux /proc; zombies left out)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def kill_parent(proc: subprocess.Popen, folder: Path) -> None:
+    wait_for(folder, 2, proc)
+    (folder / "workers.txt").write_text(" ".join(map(str, children(proc.pid))))
+    proc.send_signal(signal.SIGKILL)
+
+
+def no_orphans(folder: Path, out: str) -> bool:
+    workers = [int(w) for w in (folder / "workers.txt").read_text().split()]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(alive(w) for w in workers):
+        time.sleep(0.1)
+    return len(workers) >= 2 and not any(alive(w) for w in workers)
+
+
+def kill_a_worker_twice(proc: subprocess.Popen, folder: Path) -> None:
+    """SIGKILL one worker, wait for the fresh pool's workers, SIGKILL one of them."""
+    for _ in range(2):
+        wait_for(folder, len(list((folder / "study").glob("s*/summary.json"))) + 1, proc)
+        workers = [w for w in children(proc.pid) if "resource_tracker" not in
+                   Path(f"/proc/{w}/cmdline").read_bytes().decode("utf-8", "replace")]
+        if not workers:
+            return
+        os.kill(max(workers), signal.SIGKILL)
+
+
+def failures_reported(folder: Path, out: str) -> bool:
+    """Exit 0 only when every variant has its answer; a retry or a loss is said on the terminal."""
+    import pandas as pd
+
+    results = pd.read_csv(folder / "study" / "results.csv")
+    answered = (results["status"] == "optimal").all()
+    said = "sent again to a fresh worker" in out or "failed without an answer" in out
+    return said and (answered or "run the same command again" in out)
+
+
+def interrupt(proc: subprocess.Popen, folder: Path) -> None:
+    wait_for(folder, 3, proc)
+    proc.send_signal(signal.SIGINT)
+
+
+def finished_marked(folder: Path, out: str) -> bool:
+    import pandas as pd
+
+    finished = {p.parent.name for p in (folder / "study").glob("s*/summary.json")}
+    results = pd.read_csv(folder / "study" / "results.csv").set_index("variant")
+    return (len(results) == 200 and len(finished) >= 3
+            and set(results.index[results["status"] == "optimal"]) == finished
+            and (results.loc[~results.index.isin(finished), "status"] == "not_run").all())
+
+
+def edited_variant(folder: Path) -> list:
+    """A finished two-variant sweep, one variant's fleet.csv edited and the other's deleted."""
+    argv = study(folder, {"design": "scenarios", "scenarios": {"dear": {DIESEL: 9.0},
+                                                              "cheap": {DIESEL: 5.0}}})
+    subprocess.run([*EVFLEET, *map(str, argv)], capture_output=True)
+    (folder / "study" / "dear" / "fleet.csv").write_text("edited\n")
+    (folder / "study" / "cheap" / "purchases.csv").unlink()
+    return argv
+
+
+def redone(folder: Path, out: str) -> bool:
+    return ("2 solved, 1 reused" in out  # the base variant untouched, the two edited ones redone
+            and (folder / "study" / "dear" / "fleet.csv").read_text() != "edited\n"
+            and (folder / "study" / "cheap" / "purchases.csv").is_file())
+
+
+# --- run folders and tables ------------------------------------------------------------------
+
+def rerun_with_user_files(folder: Path) -> list:
+    subprocess.run([*EVFLEET, "solve", quick_case(folder), "--out", folder / "run"],
+                   capture_output=True)
+    (folder / "run" / "notes.txt").write_text("my notes")
+    (folder / "run" / "charts").mkdir()
+    (folder / "run" / "charts" / "mine.png").write_bytes(b"png")
+    return ["solve", folder / "case.yaml", "--out", folder / "run"]
+
+
+def user_files_kept(folder: Path, out: str) -> bool:
+    run = folder / "run"
+    return ((run / "notes.txt").read_text() == "my notes"
+            and (run / "charts" / "mine.png").read_bytes() == b"png"
+            and (run / "plan.xlsx").is_file())
+
+
+def csv_folder(encode: Callable[[str], bytes], depot_id: str = "shenzhen-hub") -> Callable:
+    """The example case's depots as a folder of CSV files (export-case's sheets), each file
+    encoded by `encode`; the first depot's id replaced by `depot_id`."""
+    def make(folder: Path) -> list:
+        from openpyxl import load_workbook
+
+        subprocess.run([*EVFLEET, "export-case", CASE, "-o", folder / "all.xlsx"],
+                       capture_output=True)
+        wb = load_workbook(folder / "all.xlsx")
+        first = wb["depots"].cell(row=2, column=1).value
+        (folder / "csv").mkdir()
+        for sheet in ("depots", "duties", "fleet", "chargers"):
+            rows = [",".join("" if v is None else depot_id if v == first else str(v) for v in row)
+                    for row in wb[sheet].iter_rows(values_only=True)]
+            (folder / "csv" / f"{sheet}.csv").write_bytes(encode("\n".join(rows) + "\n"))
+        data = {k: v for k, v in case_data().items() if k != "depots"}
+        return ["validate", write(folder, "case.yaml", yaml_text({**data, "depots_table": "csv"}))]
+    return make
+
+
+def fleet_of(**entry) -> Callable[[Path], list]:
+    """The quick case with its first duty's fleet replaced by one entry."""
+    def make(folder: Path) -> list:
+        data = {**case_data(), "end_year": 2026, "carbon_cap_t": 800}
+        depot = dict(data["depots"][0])
+        duty = dict(depot["duties"][0])
+        duty["fleet"] = [entry]
+        depot["duties"] = [duty] + depot["duties"][1:]
+        data["depots"] = [depot] + data["depots"][1:]
+        return ["solve", write(folder, "case.yaml", yaml_text(data)), "--out", folder / "run"]
+    return make
+
+
+def retired_at_start(folder: Path, out: str) -> bool:
+    import pandas as pd
+
+    retired = pd.read_csv(folder / "run" / "retirements.csv")
+    return int(retired.loc[retired["year"] == 2025, "count"].sum()) >= 3
+
+
+def no_bound_warnings(folder: Path, out: str) -> bool:
+    import json
+
+    baseline = json.loads((folder / "run" / "summary.json").read_text())["baseline"]
+    return "outside the bounds" not in out and "WARNING" not in out and baseline is not None
+
+
 TRIALS = [
     Trial("scenario ../../victim", "names are paths", (2,), with_victim, victim_untouched),
     Trial("scenario base", "names are paths", (2,),
@@ -221,6 +395,17 @@ TRIALS = [
     Trial("rerun with no plan", "run folders", (1,), rerun_without_plan, plan_kept),
     Trial("two solves into one --out", "run folders", (2,), two_solves_one_folder,
           lambda f, out: "is writing this folder" in out),
+    Trial("rerun beside a planner's notes and charts", "run folders", (0,), rerun_with_user_files,
+          user_files_kept),
+    Trial("sweep --workers 2, parent SIGKILLed", "sweep faults", (-9,), long_sweep(2),
+          no_orphans, drive=kill_parent),
+    Trial("sweep --workers 2, a worker SIGKILLed twice", "sweep faults", (0, 1),
+          long_sweep(2, samples=24),
+          failures_reported, drive=kill_a_worker_twice),
+    Trial("sweep, Ctrl-C", "sweep faults", (130,), long_sweep(1), finished_marked,
+          drive=interrupt),
+    Trial("sweep rerun, a variant's CSV edited and another's deleted", "sweep faults", (0,),
+          edited_variant, redone),
     Trial("alias bomb", "reading limits", (2,), text_case(alias_bomb())),
     Trial("alias bomb in a field", "reading limits", (2,),
           text_case(alias_bomb().replace("a: &a", "depots: &a"))),
@@ -237,8 +422,17 @@ TRIALS = [
     Trial("depots_table empty xlsx", "tables", (2,), lambda f: depots_table(f, "depots.xlsx", b"")),
     Trial("depots_table text as xlsx", "tables", (2,),
           lambda f: depots_table(f, "depots.xlsx", b"id,roof_m2\nhub,100\n")),
-    Trial("depots_table Latin-1 CSV", "tables", (2,),
+    Trial("depots_table CSV file, not a folder", "tables", (2,),
           lambda f: depots_table(f, "depots.csv", "id,roof_m2\ncaf\xe9,100\n".encode("latin-1"))),
+    Trial("depots_table Latin-1 CSV", "tables", (2,),
+          csv_folder(lambda t: t.encode("latin-1"), depot_id="caf\xe9"),
+          lambda f, out: "expected CSV text in UTF-8" in out),
+    Trial("depots_table CSV with a BOM", "tables", (0,),
+          csv_folder(lambda t: b"\xef\xbb\xbf" + t.encode("utf-8")),
+          lambda f, out: "\ufeff" not in out),
+    Trial("depots_table GBK CSV from Chinese Excel", "tables", (2,),
+          csv_folder(lambda t: t.encode("gbk"), depot_id="深圳仓"),
+          lambda f, out: "got '深圳仓'" in out),
     Trial("formula cell without a saved value", "tables", (2,), formula_without_value),
     Trial("corrupt PV cache of a custom city", "caches", (0,), corrupt_pv_cache),
     Trial("compare -o under a file", "output paths", (2,), compare_blocked),
@@ -266,6 +460,10 @@ TRIALS = [
     Trial("subsidy above the price", "weak", (2,),
           changed_case(vehicles={"e-light-truck": {"subsidy_cny": 1.0e7}})),
     Trial("compare of a folder that is no run", "weak", (2,), not_a_run),
+    Trial("vehicles bought in 1995", "weak", (0,),
+          fleet_of(model="diesel-light-truck", count=3, bought=1995), retired_at_start),
+    Trial("500 owned for a need of 24", "weak", (0,),
+          fleet_of(model="diesel-light-truck", count=500, bought=2022), no_bound_warnings),
     Trial("new --start-year 2030 --end-year 2025", "weak", (2,), lambda f: [
         "new", "x", "--city", "shenzhen", "--start-year", "2030", "--end-year", "2025",
         "-o", f / "x.yaml"]),
@@ -282,6 +480,8 @@ def run(trial: Trial) -> dict:
         start = time.monotonic()
         proc = subprocess.Popen([*EVFLEET, *argv], stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, cwd=folder)
+        if trial.drive is not None:
+            trial.drive(proc, folder)
         try:
             out, _ = proc.communicate(timeout=LIMIT_S * 2)
         except subprocess.TimeoutExpired:
@@ -292,10 +492,11 @@ def run(trial: Trial) -> dict:
         peak_mb = _peak_mb()
         ok = (proc.returncode in trial.expect and "Traceback" not in text
               and seconds <= LIMIT_S and peak_mb <= LIMIT_MB and trial.check(folder, text))
-        first = next((line for line in text.splitlines() if line.strip()), "")
+        first = next((line for line in text.splitlines() if line.strip()
+                      and not line.startswith(PREAMBLE)), "")
         return {"trial": trial.name, "class": trial.kind, "exit": proc.returncode,
                 "expected": "/".join(map(str, trial.expect)), "seconds": round(seconds, 1),
-                "peak_mb": round(peak_mb), "ok": ok, "first_line": first[:200]}
+                "peak_mb": round(peak_mb), "ok": ok, "answer": first[:200]}
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
@@ -319,7 +520,7 @@ def main() -> None:
         row = run(trial)
         rows.append(row)
         print(f"{'ok ' if row['ok'] else 'BAD'} {row['exit']:>3} {row['seconds']:>5}s "
-              f"{row['peak_mb']:>5} MB  {row['trial']}: {row['first_line'][:100]}", flush=True)
+              f"{row['peak_mb']:>5} MB  {row['trial']}: {row['answer'][:100]}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -442,6 +442,9 @@ def sweep(case: Path, study: Path, out: Path | None, workers: int | None, schedu
     click.echo(f"{len(rep.results)} variants on {rep.executor}: {rep.solved} solved, "
                f"{rep.reused} reused from an earlier run, {rep.failed} failed "
                f"({', '.join(f'{n} {s}' for s, n in sorted(counts.items()))})")
+    if rep.retried:
+        click.echo(f"{rep.retried} variant{'s' if rep.retried != 1 else ''} sent again to a "
+                   "fresh worker after their worker was lost")
     click.echo(f"wrote {rep.out_dir}/: {', '.join(rep.files)} and one folder per variant")
     errors = int((rep.results["status"] == "error").sum())
     if errors:  # no answer for these (a lost worker, an internal error): never a silent exit 0

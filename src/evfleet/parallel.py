@@ -23,6 +23,7 @@ from typing import Any
 
 
 PR_SET_PDEATHSIG = 1  # Linux prctl(2): the signal a process gets when its parent dies
+TRACKER_QUIET = "ignore::UserWarning:multiprocessing.resource_tracker"
 
 
 def end_with_parent(parent_pid: int) -> None:
@@ -79,9 +80,20 @@ class LocalExecutor:
         self._pinned: dict[int, cf.ProcessPoolExecutor] = {}
 
     def _new_pool(self, workers: int | None = None) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(workers or self.workers,
-                                      mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=end_with_parent, initargs=(os.getpid(),))
+        # The pool's queues start multiprocessing's resource tracker, which warns on stderr of
+        # the semaphores a killed worker leaves (and removes them): a lost worker is reported by
+        # the sweep itself, so the tracker starts with that warning off.
+        saved = os.environ.get("PYTHONWARNINGS")
+        os.environ["PYTHONWARNINGS"] = TRACKER_QUIET
+        try:
+            return cf.ProcessPoolExecutor(workers or self.workers,
+                                          mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=end_with_parent, initargs=(os.getpid(),))
+        finally:
+            if saved is None:
+                os.environ.pop("PYTHONWARNINGS")
+            else:
+                os.environ["PYTHONWARNINGS"] = saved
 
     def submit_to(self, slot: int, fn: Callable, *args: Any) -> cf.Future:
         """On the slot's own one-process pool (started on first use, again if it died)."""

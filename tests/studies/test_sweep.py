@@ -362,6 +362,64 @@ def test_a_variant_without_an_answer_makes_the_sweep_exit_1(case, tmp_path, monk
     assert res.loc["kept", "status"] == "optimal"
 
 
+def test_a_variant_whose_worker_is_lost_once_is_solved_again_and_said_so(case, tmp_path,
+                                                                          monkeypatch):
+    # the first call for 'lost' raises as a killed worker's future does; the retry answers it:
+    # every variant optimal, exit 0, and the terminal says one was solved again
+    from evfleet.studies import sweep as sweep_module
+
+    real, calls = sweep_module.solve_variant, []
+
+    def dies_once(task):
+        calls.append(task.variant)
+        if calls.count("lost") == 1 and task.variant == "lost":
+            raise RuntimeError("worker killed")
+        return real(task)
+
+    monkeypatch.setattr(sweep_module, "solve_variant", dies_once)
+    study = study_file(tmp_path, {"design": "scenarios", "scenarios": {"lost": {DIESEL: 1.0},
+                                                                       "kept": {DIESEL: 0.5}}})
+    result = CliRunner().invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "o"),
+                                       "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 variant sent again to a fresh worker after their worker was lost" in result.output
+    res = pd.read_csv(tmp_path / "o" / "results.csv").set_index("variant")
+    assert (res["status"] == "optimal").all() and calls.count("lost") == 2
+
+
+def test_a_sweep_keeps_one_variant_per_worker_in_flight(case, tmp_path, monkeypatch):
+    # A dead process-pool worker fails every call queued on the pool, so a sweep that queued
+    # all its variants lost all of them (22 of 24 with two kills): only as many calls as the
+    # executor has workers may be out at once. An inline executor that says it has two slots
+    # records how many calls were submitted and not yet collected.
+    from evfleet.parallel import InlineExecutor
+    from evfleet.studies import sweep as sweep_module
+
+    out_now, most = [0], [0]
+
+    class TwoSlots(InlineExecutor):
+        slots = 2
+
+        def submit(self, fn, *args):
+            out_now[0] += 1
+            most[0] = max(most[0], out_now[0])
+            return super().submit(fn, *args)
+
+        def as_completed(self, futures):
+            for future in super().as_completed(futures):
+                out_now[0] -= 1
+                yield future
+
+    monkeypatch.setattr(sweep_module, "make_executor", lambda workers, scheduler: TwoSlots())
+    study = study_file(tmp_path, {"design": "oat", "parameters": {
+        DIESEL: {"values": [0.1, 0.2, 0.3, 0.4, 0.5]}}})
+    result = CliRunner().invoke(main, ["sweep", str(case), str(study), "-o", str(tmp_path / "o"),
+                                       "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    results = pd.read_csv(tmp_path / "o" / "results.csv")
+    assert len(results) >= 5 and (results["status"] == "optimal").all() and most[0] == 2
+
+
 def test_a_two_parameter_grid_has_named_variants_and_a_heat_map(case, tmp_path):
     # diesel 0.2 CNY/l: two diesels, 2,000 + 7,300 x 0.2 = 3,460 at either budget. Diesel 1.0:
     # all electric 5,560 (capex 4,100) with 10,000 CNY a year; with 3,000 neither that nor one of

@@ -78,6 +78,7 @@ class SweepReport:
     reused: int = 0
     solved: int = 0
     failed: int = 0
+    retried: int = 0  # variants solved again on a fresh worker after their worker was lost
     executor: str = ""
     files: list[str] = field(default_factory=list)
 
@@ -293,28 +294,39 @@ def _run(st: _Study, planned: list[Variant], data: dict[str, _Checked], executor
     if not todo:
         return
     progress.start(phase, len(todo))
-    futures = {}
-    for v, record in todo:
-        futures[executor.submit(solve_variant, _task(st, v, data[v.name]))] = (v, record)
-    retried: set[str] = set()
     try:
-        while futures:
-            for future in executor.as_completed(list(futures)):
-                v, record = futures.pop(future)
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - the worker died, not the variant
-                    if v.name not in retried:
-                        retried.add(v.name)
-                        futures[executor.submit(solve_variant, _task(st, v, data[v.name]))] = (
-                            v, record)
-                        continue
-                    outcome = Outcome(v.name, "error", reason=f"worker lost twice: "
-                                      f"{type(exc).__name__}: {exc}")
-                rows[v.name] = _keep(st, v, record, data[v.name].data, outcome, report)
-                progress.advance(outcome)
+        _solve_all(st, todo, data, executor, report, progress, rows)
     finally:
         progress.finish()
+
+
+def _solve_all(st: _Study, todo: list, data: dict[str, _Checked], executor, report: SweepReport,
+               progress: Progress, rows: dict[str, dict]) -> None:
+    """At most one variant per worker in flight, so a worker that dies (which breaks a process
+    pool and every call queued on it) takes only the variants that were running with it; each of
+    those is solved once more on a fresh worker, and has no answer if that one is lost too."""
+    waiting, futures, retried = list(reversed(todo)), {}, set()
+
+    def submit(v: Variant, record: dict) -> None:
+        futures[executor.submit(solve_variant, _task(st, v, data[v.name]))] = (v, record)
+
+    while waiting or futures:
+        while waiting and len(futures) < max(executor.slots, 1):
+            submit(*waiting.pop())
+        future = next(iter(executor.as_completed(list(futures))))
+        v, record = futures.pop(future)
+        try:
+            outcome = future.result()
+        except Exception as exc:  # noqa: BLE001 - the worker died, not the variant
+            if v.name not in retried:
+                retried.add(v.name)
+                report.retried += 1
+                submit(v, record)
+                continue
+            outcome = Outcome(v.name, "error", reason=f"worker lost twice: "
+                              f"{type(exc).__name__}: {exc}")
+        rows[v.name] = _keep(st, v, record, data[v.name].data, outcome, report)
+        progress.advance(outcome)
 
 
 def _task(st: _Study, v: Variant, checked: _Checked) -> Task:
