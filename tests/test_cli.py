@@ -298,6 +298,17 @@ def test_cities_lists_fifteen():
                                            "ordos"]
 
 
+def test_cities_show_the_temperatures_that_change_energy_and_range():
+    # Changchun's January and July means and January mean minimum as new-features §A.1-A.2 give
+    # them (-14.7, 23.7, -19.8 °C); Shenzhen has no January minimum (no cold-soaked start)
+    rows = {r.split()[0]: r.split() for r in run("cities").output.splitlines()[1:-1]}
+    assert rows["changchun"][-3:] == ["-14.7", "23.7", "-19.8"]
+    assert rows["shenzhen"][-3:] == ["15.7", "29.2", "-"]
+    text = run("cities", "shenzhen").output
+    assert ("  jan_min_c                       not set (January's first trip starts at the "
+            "month's mean temperature)") in text.splitlines()
+
+
 @pytest.mark.parametrize("option, value", [("--gap", "nan"), ("--time-limit", "inf"),
                                            ("--time-limit", "nan")])
 def test_a_number_that_is_not_finite_is_refused(tmp_path, option, value):

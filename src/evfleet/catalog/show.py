@@ -14,8 +14,12 @@ from evfleet.catalog.tariffs import tariff_periods, tariff_year
 
 FIELDS = ("lat", "lon", "grid_tco2_per_mwh", "diesel_cny_per_l", "gasoline_cny_per_l",
           "feed_in_cny_per_kwh", "pv_export_market_cny_per_kwh", "pv_self_use_min_share",
-          "demand_charge_cny_per_kw_month", "pv_kwh_per_kwp")
+          "demand_charge_cny_per_kw_month", "pv_kwh_per_kwp", "jan_mean_c", "jul_mean_c",
+          "jan_min_c")
 REFERENCE_YEAR = 2025
+UNSET = {"jan_mean_c": "energy per km and battery as at 20 °C all year",
+         "jul_mean_c": "energy per km and battery as at 20 °C all year",
+         "jan_min_c": "January's first trip starts at the month's mean temperature"}
 
 
 def shipped_cities() -> dict[str, City]:
@@ -38,11 +42,13 @@ def status_of(source: str | None) -> str:
 def cities_table() -> str:
     """One line per shipped city."""
     lines = [f"{'city':<14}{'province':<32}{'grid tCO2/MWh ' + str(REFERENCE_YEAR):>20}"
-             f"{'PV kWh/kWp':>12}{'diesel CNY/l':>14}"]
+             f"{'PV kWh/kWp':>12}{'diesel CNY/l':>14}{'Jan °C':>8}{'Jul °C':>8}{'Jan min °C':>12}"]
     for key, c in shipped_cities().items():
         ef = by_year(c.grid_tco2_per_mwh, [REFERENCE_YEAR])[REFERENCE_YEAR]
+        temps = "".join(f"{'-' if t is None else f'{t:.1f}':>{w}}" for t, w in
+                        ((c.jan_mean_c, 8), (c.jul_mean_c, 8), (c.jan_min_c, 12)))
         lines.append(f"{key:<14}{c.province:<32}{ef:>20.4f}{c.pv_kwh_per_kwp:>12g}"
-                     f"{c.diesel_cny_per_l:>14.2f}")
+                     f"{c.diesel_cny_per_l:>14.2f}{temps}")
     lines.append("`evfleet cities NAME` shows a city's figures with their sources.")
     return "\n".join(lines)
 
@@ -62,6 +68,9 @@ def city_text(key: str) -> str:
         if value is None and f == "pv_export_market_cny_per_kwh":  # the national default
             value = rules.market_export_cny_per_kwh
             c.sources[f] = rules.sources.get("market_export_cny_per_kwh")
+        if value is None:  # a temperature the city leaves out
+            lines.append(f"  {f:<32}not set ({UNSET[f]})")
+            continue
         shown = ", ".join(f"{y}: {v:g}" for y, v in value.items()) if isinstance(value, dict) \
             else f"{value:g}"
         src = c.sources.get(f) or (c.sources.get("lat") if f == "lon" else None)
