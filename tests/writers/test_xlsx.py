@@ -89,6 +89,20 @@ def test_every_sheet_prints_one_page_wide_and_the_summary_on_one_page(tmp_path):
     assert wb["Purchases"].row_dimensions[1].height == 45
 
 
+def test_the_hourly_sheet_prints_the_last_year_and_keeps_every_year(tmp_path):
+    # over 2025-2026 the sheet holds both years' hours; the print area is the rows whose Year
+    # cell reads 2026 (one block: a single depot), and the page header says so
+    case = write_case(tmp_path, merge(TINY, {"end_year": 2026}))
+    assert CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")]).exit_code == 0
+    ws = load_workbook(tmp_path / "run" / "plan.xlsx")["Energy by hour"]
+    header = [c.value for c in ws[1]]
+    years = [row[header.index("Year")] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert set(years) == {2025, 2026}
+    rows = [i for i, y in enumerate(years, start=2) if y == 2026]
+    assert ws.print_area == f"'Energy by hour'!$A${rows[0]}:${chr(64 + len(header))}${rows[-1]}"
+    assert ws.oddHeader.center.text == "printed: 2026 only; the sheet and energy.csv hold every year"
+
+
 def test_a_rule_not_met_is_red_on_the_compliance_sheet_and_named_on_the_summary(tmp_path):
     tables = {"compliance": pd.DataFrame({"year": [2025, 2025, 2025],
                                           "rule": ["pilot_ev_share_of_purchases",

@@ -163,6 +163,8 @@ TEXTS: dict[str, Label] = {
     "fleet_by_energy": Label("Fleet by energy", "按能源分车队"),
     "emissions_and_cap": Label("Emissions and carbon cap", "排放与碳排放上限"),
     "vehicles": Label("vehicles", "车辆"), "year": Label("year", "年份"),
+    "print_last_year": Label("printed: {year} only; the sheet and energy.csv hold every year",
+                             "打印范围：仅 {year} 年；本表与 energy.csv 含全部年份"),
     # the terminal plan (writers/terminal.py): templates filled with str.format
     "headline": Label("{case}: {status}, net present cost {npv} CNY",
                       "{case}：{status}，净现值成本 {npv}元"),

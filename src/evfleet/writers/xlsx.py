@@ -234,7 +234,29 @@ def write_plan_xlsx(path: Path, summary: Summary, tables: dict[str, pd.DataFrame
         ws.freeze_panes = "A2"
         if name == "compliance":
             _mark_unmet(ws, tables[name])
+        if name == "energy":
+            print_last_year(ws, tables[name], lang)
     wb.save(path)
+
+
+def print_last_year(ws: Worksheet, frame: pd.DataFrame, lang: str) -> None:
+    """The hourly sheet prints the last year's representative days only (a page or three a
+    depot instead of all years': 18 pages for one depot over eight years); the sheet and
+    energy.csv keep every year. The header says so."""
+    if "year" not in frame or frame.empty:
+        return
+    last = frame["year"].to_numpy() == frame["year"].max()
+    runs, start = [], None
+    for i, flag in enumerate([*last, False], start=2):  # sheet row of table row 0 is 2
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    end_column = get_column_letter(len(frame.columns))
+    ws.print_area = [f"A{a}:{end_column}{b}" for a, b in runs]
+    ws.oddHeader.center.text = cell_value(
+        text("print_last_year", lang).format(year=int(frame["year"].max())))
 
 
 def _mark_unmet(ws: Worksheet, compliance: pd.DataFrame) -> None:
