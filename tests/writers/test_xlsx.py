@@ -103,6 +103,20 @@ def test_the_hourly_sheet_prints_the_last_year_and_keeps_every_year(tmp_path):
     assert ws.oddHeader.center.text == "printed: 2026 only; the sheet and energy.csv hold every year"
 
 
+def test_the_costs_sheet_names_categories_as_a_planner_reads_them(tmp_path):
+    # TINY buys two electric vans: 4,000 CNY on 'Vehicles bought' in 2025 (costs.csv keeps the
+    # key capex_vehicles); every category of costs.csv has a label in both languages
+    from evfleet.results.extract import COST_CATEGORIES
+    from evfleet.writers.labels import CATEGORIES
+
+    case = write_case(tmp_path, TINY)
+    assert CliRunner().invoke(main, ["solve", str(case), "--out", str(tmp_path / "run")]).exit_code == 0
+    rows = list(load_workbook(tmp_path / "run" / "plan.xlsx")["Costs"].iter_rows(values_only=True))
+    assert (2025, "Vehicles bought", 4000) in [r[:3] for r in rows]
+    assert set(COST_CATEGORIES) | {"terminal_value"} <= set(CATEGORIES)
+    assert "capex_vehicles" in (tmp_path / "run" / "costs.csv").read_text()
+
+
 def test_a_rule_not_met_is_red_on_the_compliance_sheet_and_named_on_the_summary(tmp_path):
     tables = {"compliance": pd.DataFrame({"year": [2025, 2025, 2025],
                                           "rule": ["pilot_ev_share_of_purchases",

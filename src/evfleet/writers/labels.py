@@ -154,6 +154,32 @@ STUDY_COLUMNS: dict[str, Label] = {
     "change": Label("What changes", "变化内容"),
 }
 
+# costs.csv's categories (results/extract.COST_CATEGORIES and the terminal value), as a
+# planner reads them in the workbook's Costs sheet and the report's cash-flow chart
+CATEGORIES: dict[str, Label] = {
+    "capex_vehicles": Label("Vehicles bought", "车辆购置"),
+    "purchase_tax": Label("Purchase tax", "车辆购置税"),
+    "trade_in_subsidy": Label("Trade-in subsidy", "以旧换新补贴"),
+    "capex_chargers": Label("Chargers", "充电设备"), "capex_pv": Label("Rooftop PV", "屋顶光伏"),
+    "capex_storage": Label("Storage", "储能"), "capex_grid": Label("Grid upgrade", "电网扩容"),
+    "resale": Label("Vehicles sold", "车辆出售"), "fuel": Label("Fuel", "燃油"),
+    "maintenance": Label("Maintenance", "维修保养"),
+    "public_charging": Label("Public charging", "公共充电"),
+    "battery_swap": Label("Battery swap", "换电"), "peak_rental": Label("Peak rental", "高峰租车"),
+    "electricity_energy": Label("Electricity (energy)", "电费（电量）"),
+    "electricity_demand": Label("Electricity (demand charge)", "电费（需量）"),
+    "export_revenue": Label("PV export revenue", "光伏上网收入"),
+    "om_pv": Label("PV upkeep", "光伏运维"), "om_storage": Label("Storage upkeep", "储能运维"),
+    "carbon": Label("Carbon price", "碳价"),
+    "terminal_value": Label("Value left at the end", "期末残值"),
+}
+
+
+def category(key: str, lang: str = "en") -> str:
+    """A cost category as a planner reads it ('capex_pv' -> 'Rooftop PV')."""
+    return label(key, lang, CATEGORIES)
+
+
 # words of the workbook that are no column: titles, axes, lines
 TEXTS: dict[str, Label] = {
     "plan": Label("evfleet plan", "evfleet 规划方案"),

@@ -21,7 +21,8 @@ import pandas as pd  # noqa: E402
 from evfleet.results.depots import depot_table  # noqa: E402
 from evfleet.results.folder import REPORT, read_run  # noqa: E402
 from evfleet.results.rules import purchase_shares, unmet  # noqa: E402
-from evfleet.writers.labels import LANGUAGES, day_label, label, number_format, text  # noqa: E402
+from evfleet.writers.labels import (  # noqa: E402
+    LANGUAGES, category, day_label, label, number_format, text)
 
 COLOURS = {"electricity": "#2a7ab9", "diesel": "#555555", "gasoline": "#b08d57"}
 REPORTED = ("fleet", "costs", "emissions", "compliance", "energy", "purchases", "charging",
@@ -80,10 +81,11 @@ def chart_costs(tables, ax, lang: str = "en") -> None:
     cmap = plt.get_cmap("tab20")
     for i, cat in enumerate(by.columns):
         if pos[cat].any():
-            ax.bar(by.index, pos[cat], bottom=bottom_p, label=cat, color=cmap(i))
+            ax.bar(by.index, pos[cat], bottom=bottom_p, label=category(cat, lang), color=cmap(i))
             bottom_p = bottom_p + pos[cat]
         if neg[cat].any():
-            ax.bar(by.index, neg[cat], bottom=bottom_n, label=cat, color=cmap(i))
+            ax.bar(by.index, neg[cat], bottom=bottom_n, color=cmap(i),  # one legend entry
+                   label="_nolegend_" if pos[cat].any() else category(cat, lang))
             bottom_n = bottom_n + neg[cat]
     ax.axhline(0, color="black", lw=0.6)
     ax.set(title=text("c_costs_title", lang), xlabel=text("year", lang), ylabel="M CNY")

@@ -28,7 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from evfleet.results.depots import depot_table
 from evfleet.results.record import Summary
 from evfleet.results.rules import purchase_shares, unmet
-from evfleet.writers.labels import KEY_FIGURES, label, number_format, sheet_title, text
+from evfleet.writers.labels import (KEY_FIGURES, category, label, number_format, sheet_title,
+                                    text)
 
 SHEET_ORDER = ("depots", "compliance", "fleet", "purchases", "retirements", "chargers", "charging", "peak", "solar",
                "storage", "grid", "costs", "emissions", "excluded", "energy")
@@ -230,7 +231,10 @@ def write_plan_xlsx(path: Path, summary: Summary, tables: dict[str, pd.DataFrame
                 f"({SHEET_ROWS - 1:,} under its header): the whole table is {name}.csv beside "
                 "this workbook")
             continue
-        ws = _sheet(wb, name, tables[name], summary.case, lang)
+        frame = tables[name]
+        if name == "costs":  # the categories as a planner reads them (costs.csv keeps the keys)
+            frame = frame.assign(category=[category(c, lang) for c in frame["category"]])
+        ws = _sheet(wb, name, frame, summary.case, lang)
         ws.freeze_panes = "A2"
         if name == "compliance":
             _mark_unmet(ws, tables[name])
