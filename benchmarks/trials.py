@@ -299,7 +299,7 @@ def finished_marked(folder: Path, out: str) -> bool:
 
     finished = {p.parent.name for p in (folder / "study").glob("s*/summary.json")}
     results = pd.read_csv(folder / "study" / "results.csv").set_index("variant")
-    return (len(results) == 200 and len(finished) >= 3
+    return ("ERROR" not in out and len(results) == 200 and len(finished) >= 3
             and set(results.index[results["status"] == "optimal"]) == finished
             and (results.loc[~results.index.isin(finished), "status"] == "not_run").all())
 

@@ -87,3 +87,31 @@ def test_ctrl_c_during_a_solve_that_ends_before_highs_looks_is_not_lost(monkeypa
     monkeypatch.setattr(model.h, "solve", solve_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         model.solve()
+
+
+def test_ctrl_c_while_the_model_is_built_prints_no_pyomo_error(caplog):
+    # Pyomo logs "Constructing component ... failed" for any exception in a rule; Ctrl-C is the
+    # planner's, answered by exit 130, so its line is filtered (formulation/__init__.py) while a
+    # real fault in a rule is still logged
+    import importlib
+    import logging
+
+    import pyomo.environ as pyo
+    import pytest
+
+    importlib.import_module("evfleet.formulation")  # importing it installs the filter
+
+    def interrupted(m, i):
+        raise KeyboardInterrupt
+
+    def broken(m, i):
+        raise ValueError("a fault")
+
+    m = pyo.ConcreteModel()
+    with caplog.at_level(logging.ERROR, logger="pyomo.core"):
+        with pytest.raises(KeyboardInterrupt):
+            m.a = pyo.Param([1], initialize=interrupted)
+        assert not caplog.records
+        with pytest.raises(ValueError):
+            m.b = pyo.Param([1], initialize=broken)
+        assert any("Constructing component 'b'" in r.getMessage() for r in caplog.records)

@@ -5,6 +5,9 @@ build_model reads only the Inputs object: it never reads files or applies defaul
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
@@ -18,6 +21,16 @@ from evfleet.formulation.policy import add_policy
 from evfleet.formulation.sets import add_sets
 from evfleet.formulation.solar_storage import add_solar_storage
 from evfleet.inputs import Inputs
+
+
+def _not_an_interrupt(record: logging.LogRecord) -> bool:
+    """Pyomo logs "Constructing component ... failed" for any exception raised while it builds a
+    component, Ctrl-C's KeyboardInterrupt too; an interrupt is the planner's and is reported as
+    such (exit 130), so that line is left out."""
+    return sys.exc_info()[0] is not KeyboardInterrupt
+
+
+logging.getLogger("pyomo.core").addFilter(_not_an_interrupt)
 
 
 def build_model(inp: Inputs) -> pyo.ConcreteModel:
