@@ -375,7 +375,9 @@ def retired_at_start(folder: Path, out: str) -> bool:
     import pandas as pd
 
     retired = pd.read_csv(folder / "run" / "retirements.csv")
-    return int(retired.loc[retired["year"] == 2025, "count"].sum()) >= 3
+    old = retired[retired["bought"] == 1995]
+    return (old[["year", "count", "reason"]].values.tolist() == [[2025, 3, "past life at start"]]
+            and old["value_cny"].notna().all())
 
 
 def no_bound_warnings(folder: Path, out: str) -> bool:

@@ -78,7 +78,7 @@ class SweepReport:
     reused: int = 0
     solved: int = 0
     failed: int = 0
-    retried: int = 0  # variants solved again on a fresh worker after their worker was lost
+    retried: int = 0  # variants sent again to a fresh worker after their worker was lost
     executor: str = ""
     files: list[str] = field(default_factory=list)
 

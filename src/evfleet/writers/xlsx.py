@@ -236,10 +236,8 @@ def write_plan_xlsx(path: Path, summary: Summary, tables: dict[str, pd.DataFrame
             frame = frame.assign(category=[category(c, lang) for c in frame["category"]])
         ws = _sheet(wb, name, frame, summary.case, lang)
         ws.freeze_panes = "A2"
-        if name == "compliance":
-            _mark_unmet(ws, tables[name])
-        if name == "energy":
-            print_last_year(ws, tables[name], lang)
+        if name in SHEET_FINISH:
+            SHEET_FINISH[name](ws, tables[name], lang)
     wb.save(path)
 
 
@@ -263,9 +261,13 @@ def print_last_year(ws: Worksheet, frame: pd.DataFrame, lang: str) -> None:
         text("print_last_year", lang).format(year=int(frame["year"].max())))
 
 
-def _mark_unmet(ws: Worksheet, compliance: pd.DataFrame) -> None:
-    """Fill the row of every rule not met (reference ratios aside) red."""
+def _mark_unmet(ws: Worksheet, compliance: pd.DataFrame, lang: str = "en") -> None:
+    """Fill the row of every rule not met (reference ratios aside) red (in any language)."""
     missed = set(unmet(compliance).index)
     for i in (row for row, index in enumerate(compliance.index, start=2) if index in missed):
         for cell in ws[i]:
             cell.fill = UNMET
+
+
+# what a sheet gets after its table is written: (sheet, its table, language) -> None
+SHEET_FINISH = {"compliance": _mark_unmet, "energy": print_last_year}
