@@ -149,6 +149,17 @@ def test_fleet_bought_after_start(tmp_path):
     assert "fleet[0].bought: expected a year <= start_year 2025, got 2026" in result.output
 
 
+def test_a_top_up_window_past_midnight_is_one_line(tmp_path):
+    data = merge(TINY, {})
+    data["depots"][0]["duties"][0]["top_up"] = {"start_hour": 20, "hours": 6}
+    path = write_case(tmp_path, data)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0].endswith(
+        "depots[0].duties[0].top_up.hours: expected a window ending by midnight, at most 4 h "
+        "from start_hour 20, got 6")
+
+
 def test_all_problems_reported_at_once(tmp_path):
     path = write_case(tmp_path, merge(TINY, {"budjet": 1, "discount_rate": -1, "city": "x"}))
     result = run("validate", path)

@@ -27,7 +27,8 @@ class Mutant:
 FORMULATION_RULES = {
     "charging": ["supply_all_rule", "chargers_enough_rule", "charger_kw_def_rule",
                  "intake_kw_def_rule", "charge_energy_rule", "charger_power_rule",
-                 "vehicle_intake_rule", "public_share_rule"],
+                 "vehicle_intake_rule", "public_share_rule", "top_up_energy_rule",
+                 "top_up_intake_rule", "top_up_within_rule"],
     "fleet": ["cohort_start_rule", "bought_serve_rule", "cohort_shrinks_rule", "need_met_rule",
               "held_rule"],
     "grid": ["site_balance_rule", "upgraded_kw_def_rule", "upgrade_needs_build_rule",
@@ -103,6 +104,10 @@ FIELDS: dict[str, Callable[[dict], None]] = {
         plugged_hours_h={d: 24.0 for d in f["plugged_hours_h"]}),
     "supply:day_energy_factor": lambda f: f.update(
         day_energy_factor={k: v * 1.5 for k, v in f["day_energy_factor"].items()}),
+    "supply:top_up_share": lambda f: f.update(
+        top_up_share={k: v * 1.5 for k, v in f["top_up_share"].items()}),
+    "supply:top_up_kwh_per_vehicle_day": lambda f: f.update(top_up_kwh_per_vehicle_day={
+        k: v / 2 for k, v in f["top_up_kwh_per_vehicle_day"].items()}),
     "fleet:purchase_tax_cny": lambda f: f.update(purchase_tax_cny={
         k: v * 1.5 + 1 for k, v in f["purchase_tax_cny"].items()}),
     "hourly:tariff_of": lambda f: f.update(tariff_of={

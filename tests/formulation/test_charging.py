@@ -236,3 +236,48 @@ def test_vans_swap_at_the_public_price_with_their_detour_when_that_beats_public_
     assert summary.objective_npv_cny == pytest.approx(2 * (2000 + 2492.5), rel=1e-9)
     swapped = tables["costs"].set_index("category").loc["battery_swap", "cny"]
     assert swapped == pytest.approx(2 * 2492.5, rel=1e-9)
+
+
+# --- the midday top-up ------------------------------------------------------------------------
+# TINY's van `e` with a 15 kWh battery: 13.5 kWh usable (policy 0.9), a 67.5 km range for a
+# 100 km day of 20 kWh. Midday is dear (12-13 h 0.3, 13-14 h 0.2 CNY/kWh, else 0.1) so the vans
+# charge there only what the rule makes them: 20 - 13.5 = 6.5 kWh each.
+SMALL_BATTERY = {"vehicles": {"e": {"battery_kwh": 15, "max_charge_kw": 5}},
+                 "cities": {"shenzhen": {"tariff": {
+                     "prices_cny_per_kwh": {"flat": 0.1, "peak": 0.3, "mid": 0.2},
+                     "schedule": [{"period": "peak", "hours": [[12, 13]]},
+                                  {"period": "mid", "hours": [[13, 14]]}]}}}}
+TOP_UP = {"top_up": {"start_hour": 12, "hours": 2}}
+
+
+def test_a_van_short_of_its_day_is_excluded_without_a_top_up(solve_tiny):
+    # 67.5 km < 100 km: diesel vans, 2 x (1,000 + 3,650 of fuel)
+    summary, tables = solve_tiny(SMALL_BATTERY)
+    assert set(tables["purchases"]["model"]) == {"d"}
+    assert summary.objective_npv_cny == pytest.approx(2 * 4650, abs=1e-6)
+    assert tables["excluded"].set_index("model").loc["e", "reason"].startswith(
+        "range 68 km < daily_km 100 km")
+
+
+def test_a_midday_top_up_charges_what_the_battery_cannot_carry(solve_tiny):
+    # 67.5 km >= 50 km: with the top-up the van serves. In the window 12-14 h the vans are back
+    # (1 - plugged share 0.15 = 0.85 of them, catalog/profiles) at 5 kW: 4.25 kW each an hour,
+    # 8.5 kW for the two. They must charge 2 x 6.5 = 13 kWh there: 8.5 at 13 h (0.2), the
+    # remaining 4.5 at 12 h (0.3); the other 27 kWh at night at 0.1. One charger tops up one van
+    # (5 kW x 1.7 h = 8.5 kWh < 2 x 6.5), so two chargers although `c` serves two a night.
+    # NPV: 2 x 2,000 + 2 x 100 + 365 x (4.5 x 0.3 + 8.5 x 0.2 + 27 x 0.1) = 6,298.75.
+    summary, tables = solve_tiny(SMALL_BATTERY, duty=TOP_UP)
+    assert set(tables["purchases"]["model"]) == {"e"}
+    assert tables["chargers"]["installed"].sum() == 2
+    by_hour = tables["energy"].groupby("hour")["charge_kw"].sum() / 4  # mean over the 4 days
+    assert by_hour[12] == pytest.approx(4.5, abs=1e-6)
+    assert by_hour[13] == pytest.approx(8.5, abs=1e-6)
+    assert summary.objective_npv_cny == pytest.approx(6298.75, abs=1e-4)
+
+
+def test_a_top_up_cannot_stretch_a_day_past_two_batteries(solve_tiny):
+    # 140 km a day: 67.5 km < 70 km, excluded even with the top-up
+    _, tables = solve_tiny(SMALL_BATTERY, duty={**TOP_UP, "daily_km": 140})
+    assert set(tables["purchases"]["model"]) == {"d"}
+    assert tables["excluded"].set_index("model").loc["e", "reason"].startswith(
+        "range 68 km < half of daily_km 140 km")

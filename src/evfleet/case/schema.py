@@ -70,6 +70,15 @@ class Peak(Strict):
     rental_cny_per_vehicle_day: dict[Energy, NonNegative] | None = None
 
 
+class TopUp(Strict):
+    """A midday return to the depot: each working day the duty's vehicles are plugged in from
+    `start_hour` for `hours` hours and charge there what one battery cannot carry through the day
+    (a day on two batteries at most). Without it a model's range must cover daily_km."""
+
+    start_hour: int = Field(ge=0, le=23)
+    hours: int = Field(ge=1, le=12)
+
+
 class Duty(Strict):
     """A group of identical daily rounds served by one vehicle class."""
 
@@ -80,6 +89,7 @@ class Duty(Strict):
     vehicles: Count
     growth: float = Field(default=0.0, ge=-0.5, le=1.0, allow_inf_nan=False)
     peak: Peak | None = None
+    top_up: TopUp | None = None
     fleet: list[FleetEntry] = []
 
 

@@ -4,8 +4,11 @@ battery-swap plan. Depot chargers serve their vehicles within their count, power
 vehicles are plugged in, model by model and hour by hour; public charging and swapping cost per
 vehicle-year and never touch the depot's chargers or grid connection.
 
+A duty with a midday top-up charges in its window what one battery cannot carry (top_up_kw).
+
 Variables: supplied_count[d,k,j,s,y] (integer, vehicles of a pair on supply s),
-chargers_added[d,q,y] (integer), charge_kw[d,q,y,r,h] (what model q's chargers deliver).
+chargers_added[d,q,y] (integer), charge_kw[d,q,y,r,h] (what model q's chargers deliver),
+top_up_kw[d,k,j,q,y,r,h] (the part of it that is a midday top-up).
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ def _add_depot_chargers(m: pyo.ConcreteModel, inp: Inputs) -> None:
                                      doc="each day a charger model delivers its vehicles' need")
     m.charger_power = pyo.Constraint(m.SHARED_CHARGER_HOURS, rule=charger_power_rule,
                                      doc="charging within the charger model's power in service")
+    _add_top_up(m)
     m.vehicle_intake = pyo.Constraint(m.CHARGER_HOURS, rule=vehicle_intake_rule,
                                       doc="charging within the plugged-in vehicles' intake")
     m.charger_capex_cny = pyo.Expression(m.YEARS, doc="chargers installed net of subsidy [CNY]",
@@ -76,6 +80,62 @@ def _add_depot_chargers(m: pyo.ConcreteModel, inp: Inputs) -> None:
         expr=inp.charger_existing_terminal_cny + pyo.quicksum(
             inp.charger_terminal_share[q, c] * inp.charger_price_cny[q, c] * m.chargers_added[d, q, c]
             for (d, q, c) in m.CHARGER_ADDS if inp.charger_terminal_share[q, c] > 0))
+
+
+def _add_top_up(m: pyo.ConcreteModel) -> None:
+    """The midday top-up of duties with `top_up:` whose day needs more than one battery: what
+    they charge in their window, part of their charger model's charging."""
+    m.top_up_kw = pyo.Var(m.TOP_UP_HOURS, within=pyo.NonNegativeReals,
+                          doc="midday top-up of a pair's vehicles on charger model q [kW]")
+    at = defaultdict(list)  # (d, q, y, r, h) -> (k, j) topping up then
+    for (d, k, j, q, y, r, h) in m.TOP_UP_HOURS:
+        at[d, q, y, r, h].append((k, j))
+    m.top_up_at = dict(at)
+    m.top_up_energy = pyo.Constraint(m.TOP_UP_DAYS, rule=top_up_energy_rule,
+                                     doc="what one battery cannot carry, charged in the window")
+    m.top_up_intake = pyo.Constraint(m.TOP_UP_HOURS, rule=top_up_intake_rule,
+                                     doc="a top-up within the vehicles back in the window")
+    m.top_up_within = pyo.Constraint(sorted(at), rule=top_up_within_rule,
+                                     doc="the top-ups are part of the charger model's charging")
+
+
+def top_up_energy_rule(m, d, k, j, q, y, r):
+    r"""The vehicles of a top-up pair charge in their midday window what one battery cannot carry
+    through a working day of day r.
+
+    .. math:: \sum_h L_h\, u_{dkjqyrh} \ge \sigma_{dkjr}\, a_{dkjqy}
+
+    sigma = max(0, daily_km x kWh/100 km / 100 x f_{djr} - usable battery) x days_per_year / 365.
+    Units: kWh per day.
+    """
+    inp = m.inp
+    return (pyo.quicksum(inp.hour_length_h[h] * m.top_up_kw[d, k, j, q, y, r, h]
+                         for h in m.HOURS if (d, k, j, q, y, r, h) in m.TOP_UP_HOURS)
+            >= inp.top_up_kwh_per_vehicle_day[d, k, j, r] * m.supplied_count[d, k, j, q, y])
+
+
+def top_up_intake_rule(m, d, k, j, q, y, r, h):
+    r"""A top-up never exceeds what the pair's vehicles back in the window can take.
+
+    .. math:: u_{dkjqyrh} \le \omega_{dkrh} \min(P_q, \bar P_j)\, a_{dkjqy}
+
+    omega: the block's share of hours in the window x (1 - pi_{drh}), the vehicles not already
+    counted plugged in. Units: kW.
+    """
+    inp = m.inp
+    return (m.top_up_kw[d, k, j, q, y, r, h]
+            <= inp.top_up_share[d, k, r, h] * inp.charge_rate_kw[j, q] * m.supplied_count[d, k, j, q, y])
+
+
+def top_up_within_rule(m, d, q, y, r, h):
+    r"""The top-ups in an hour are part of what the charger model delivers then.
+
+    .. math:: \sum_{k,j} u_{dkjqyrh} \le p_{dqyrh}
+
+    Units: kW.
+    """
+    return pyo.quicksum(m.top_up_kw[d, k, j, q, y, r, h] for (k, j) in m.top_up_at[d, q, y, r, h]) \
+        <= m.charge_kw[d, q, y, r, h]
 
 
 def supply_all_rule(m, d, k, j, y):
@@ -167,16 +227,17 @@ def charger_power_rule(m, d, q, y, r, h):
 def vehicle_intake_rule(m, d, q, y, r, h):
     r"""Charging never exceeds what the model's vehicles plugged in at that hour can take.
 
-    .. math:: p_{dqyrh} \le \pi_{dqrh}\, I_{dqy}
+    .. math:: p_{dqyrh} \le \pi_{dqrh}\, I_{dqy} + \sum_{k,j} u_{dkjqyrh}
 
     pi: the share of the fleet plugged in (1 at every hour for a swap cabinet, whose packs stay
-    in it). Units: kW.
+    in it); u: the midday top-ups then (top_up_intake_rule bounds them). Units: kW.
     """
     inp = m.inp
     share = 1.0 if inp.charger_any_hour[q] else inp.plugged_share[d, r, h]
-    if share <= 0:
-        return m.charge_kw[d, q, y, r, h] <= 0
-    return m.charge_kw[d, q, y, r, h] <= share * m.intake_kw[d, q, y]
+    top_up = pyo.quicksum(m.top_up_kw[d, k, j, q, y, r, h]
+                          for (k, j) in m.top_up_at.get((d, q, y, r, h), ()))
+    plugged = share * m.intake_kw[d, q, y] if share > 0 else 0
+    return m.charge_kw[d, q, y, r, h] <= plugged + top_up
 
 
 def public_share_rule(m, d, k, y):

@@ -45,6 +45,15 @@ def add_sets(m: pyo.ConcreteModel, inp: Inputs) -> None:
     m.SUPPLY_YEARS = pyo.Set(dimen=5, ordered=True, doc="(d, k, j, s, y): supply s of a pair",
                              initialize=[(d, k, j, s, y) for (d, k, j, y) in m.EV_PAIR_YEARS
                                          for s in inp.supply_options[d, k, j]])
+    m.TOP_UP_DAYS = pyo.Set(
+        dimen=6, ordered=True, doc="(d, k, j, q, y, r): a pair topping up on depot charger q at midday",
+        initialize=[(d, k, j, s, y, r) for (d, k, j, s, y) in m.SUPPLY_YEARS
+                    if s in inp.charger_power_kw and not inp.charger_any_hour[s]
+                    for r in inp.days if (d, k, j, r) in inp.top_up_kwh_per_vehicle_day])
+    m.TOP_UP_HOURS = pyo.Set(
+        dimen=7, ordered=True, doc="(d, k, j, q, y, r, h): hours of a midday top-up",
+        initialize=[(*t, h) for t in m.TOP_UP_DAYS for h in inp.hours
+                    if (t[0], t[1], t[5], h) in inp.top_up_share])
     m.DEPOT_YEARS = pyo.Set(dimen=2, ordered=True, doc="(d, y)",
                             initialize=[(d, y) for d in inp.depots for y in inp.years])
     m.DEPOT_HOURS = pyo.Set(dimen=4, ordered=True, doc="(d, y, r, h)",

@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 
-from evfleet.case.schema import Case, Peak
+from evfleet.case.schema import Case, Duty, Peak
 from evfleet.catalog.load import Catalog
 from evfleet.catalog.schema import City, Policy, VehicleModel
 from evfleet.inputs.climate import shortest_range
@@ -19,6 +19,7 @@ from evfleet.yearly import by_year
 KG_PER_T = 1000.0
 DAYS_PER_YEAR = 365
 PERCENT = 100.0
+TOP_UP_BATTERIES = 2  # a day with a midday top-up: a full battery out, one more charged at noon
 
 
 def need_count(vehicles: int, growth: float, years_from_start: int) -> int:
@@ -34,6 +35,13 @@ def peak_count(need: int, peak: Peak) -> int:
 def range_km(v: VehicleModel, usable_share: float) -> float:
     """An electric model's daily range: usable battery / consumption [km]."""
     return v.battery_kwh * usable_share / (v.kwh_per_100km / PERCENT)
+
+
+def leg_km(duty: Duty) -> float:
+    """The km an electric vehicle must drive on one battery: the day's, or with a midday top-up
+    the day on two batteries at most, so half of it [km]."""
+    return duty.daily_km / TOP_UP_BATTERIES if duty.top_up else duty.daily_km
+
 
 
 def fleet_fields(case: Case, catalog: Catalog, years: tuple[int, ...],
@@ -169,19 +177,26 @@ def _duties(case: Case, catalog: Catalog) -> tuple[list[DK], dict, list[DKJ], li
             for j, v in catalog.vehicles.items():
                 if v.vehicle_class != duty.vehicle_class:
                     continue
-                if v.energy == "electricity" and range_km(v, usable) < duty.daily_km:
-                    excluded.append((*dk, j, f"range {range_km(v, usable):.0f} km "
-                                     f"< daily_km {duty.daily_km:g} km"))
+                need_km, what = leg_km(duty), _leg_text(duty)
+                if v.energy == "electricity" and range_km(v, usable) < need_km:
+                    excluded.append((*dk, j, f"range {range_km(v, usable):.0f} km < {what}"))
                     continue
                 if v.energy == "electricity":
                     city = catalog.cities[dp.city or case.city]
                     cold_km, month = shortest_range(v, catalog.policy, city, range_km(v, usable))
-                    if cold_km < duty.daily_km:
-                        excluded.append((*dk, j, f"range {cold_km:.0f} km in {month} < daily_km "
-                                         f"{duty.daily_km:g} km"))
+                    if cold_km < need_km:
+                        excluded.append((*dk, j, f"range {cold_km:.0f} km in {month} < {what}"))
                         continue
                 servable.append((*dk, j))
     return duties, duty_of, servable, excluded
+
+
+def _leg_text(duty: Duty) -> str:
+    """What the range is compared with, in excluded.csv's words."""
+    if duty.top_up:
+        return (f"half of daily_km {duty.daily_km:g} km (a midday top-up gives a day two "
+                f"batteries at most)")
+    return f"daily_km {duty.daily_km:g} km"
 
 
 def _owned(case: Case, vehicles: dict[str, VehicleModel]) -> tuple[dict[DKJC, int], list]:

@@ -69,7 +69,9 @@ def hourly_fields(case: Case, catalog: Catalog, depot_city: dict[str, str],
     pv_by_city = {c: rep.means(catalog.pv_years[c]) for c in used}
     price_by_tariff = {k: rep.means(prices[k]) for k in sorted(set(tariff_of.values()))}
     depot_cities = sorted(set(depot_city.values()))
-    blocks = (hour_blocks(np.vstack(list(price_by_tariff.values())),
+    windows = [np.array([float(w.start_hour <= h < w.start_hour + w.hours) for h in HOURS])
+               for w in {duty.top_up for dp in case.depots for duty in dp.duties if duty.top_up}]
+    blocks = (hour_blocks(np.vstack([*price_by_tariff.values(), *windows]),
                           np.vstack([*(pv_by_city[c] for c in depot_cities), LOAD_SHAPE,
                                      PLUGGED_SHARE]),
                           catalog.policy.hour_block_tolerance)

@@ -94,6 +94,8 @@ class Inputs:
     swap_cny_per_vehicle_year: dict[DKJ, float]  # subscription + energy not included
     public_max_share: float  # of a duty's charging energy, in public at most
     plugged_hours_h: dict[str, float]  # d -> hours a day every vehicle is plugged in
+    top_up_share: dict[tuple[str, str, str, int], float]  # (d, k, r, h): plugged in for a top-up
+    top_up_kwh_per_vehicle_day: dict[tuple[str, str, str, str], float]  # (d, k, j, r) at midday
 
     # --- solar and storage ---------------------------------------------------------------------
     pv_depots: tuple[str, ...]

@@ -15,7 +15,7 @@ import math
 from evfleet.case.schema import Case
 from evfleet.catalog.load import Catalog
 from evfleet.inputs.climate import day_factors
-from evfleet.inputs.fleet import PERCENT
+from evfleet.inputs.fleet import DAYS_PER_YEAR, PERCENT
 
 PUBLIC = "public"  # the supply of public stations (a depot charger's supply is its model name)
 SWAP = "swap"  # the supply of a battery-swap subscription
@@ -33,6 +33,11 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
     public = _public(case, catalog)
     options, per_charger, rate, energy_year, public_cny, swap_cny = {}, {}, {}, {}, {}, {}
     factor = day_energy_factors(catalog, f, electric_pairs)
+    top_up_share = top_up_shares(case, f)
+    top_up_hours = {(d, k): min(sum(f["hour_length_h"][h] * top_up_share.get((d, k, r, h), 0.0)
+                                    for h in f["hours"]) for r in f["days"])
+                    for (d, k) in {(d, k) for (d, k, r, h) in top_up_share}}
+    top_up_kwh = {}
     for (d, k, j) in electric_pairs:
         duty, vehicle = duty_of[d, k], catalog.vehicles[j]
         by_day = {r: factor[d, j, r] for r in f["days"]}
@@ -40,13 +45,23 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
         day_kwh = duty.daily_km * vehicle.kwh_per_100km / PERCENT * max(by_day.values())
         energy_year[d, k, j] = f["charge_kwh_per_vehicle_day"][d, k, j] * sum(
             f["day_weight"][r] * by_day[r] for r in f["days"])
+        battery_kwh = vehicle.battery_kwh * catalog.policy.usable_battery_share
+        if duty.top_up:
+            for r in f["days"]:  # what one battery cannot carry through a working day
+                extra = duty.daily_km * vehicle.kwh_per_100km / PERCENT * by_day[r] - battery_kwh
+                if extra > 0:
+                    top_up_kwh[d, k, j, r] = extra * duty.days_per_year / DAYS_PER_YEAR
+        midday_kwh = max(0.0, day_kwh - battery_kwh) if duty.top_up else 0.0
         found = []
         for q, charger in catalog.chargers.items():
             if charger.classes is not None and vehicle.vehicle_class not in charger.classes:
                 continue
             kw = min(charger.power_kw, vehicle.max_charge_kw)
-            hours = 24.0 if charger.charges_any_hour else window[d]
+            hours = 24.0 if charger.charges_any_hour else window[d] + (
+                duty.top_up.hours if duty.top_up else 0)
             n = min(int(charger.vehicles_per_charger), math.floor(kw * hours / day_kwh + 1e-9))
+            if midday_kwh > 0 and not charger.charges_any_hour:  # the top-up in its window too
+                n = min(n, math.floor(kw * top_up_hours[d, k] / midday_kwh + 1e-9))
             if n >= 1:
                 found.append(q)
                 per_charger[d, k, j, q] = n
@@ -73,7 +88,8 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
               if q in catalog.chargers}
     owned = {(d, q) for (d, q, y) in f["charger_existing"]}
     return dict(supply_options=options, depot_chargers=tuple(sorted(usable | owned)),
-                day_energy_factor=factor,
+                day_energy_factor=factor, top_up_share=top_up_share,
+                top_up_kwh_per_vehicle_day=top_up_kwh,
                 vehicles_per_charger_of=per_charger,
                 charge_rate_kw=rate, charge_kwh_per_vehicle_year=energy_year,
                 public_cny_per_vehicle_year=public_cny, swap_cny_per_vehicle_year=swap_cny,
@@ -82,6 +98,26 @@ def supply_fields(case: Case, catalog: Catalog, f: dict) -> dict:
                 charger_any_hour={q: m.charges_any_hour for q, m in catalog.chargers.items()},
                 charger_classes={q: tuple(m.classes) if m.classes else () for q, m in
                                  catalog.chargers.items()})
+
+
+def top_up_shares(case: Case, f: dict) -> dict[tuple[str, str, str, int], float]:
+    """(d, k, r, h) -> the share of a top-up duty's vehicles plugged in for their midday top-up
+    in hour block h: the block's share of hours inside the window, times the share of the fleet
+    away then (1 - plugged_share: the plugged-in share already charges), where positive."""
+    out = {}
+    for dp in case.depots:
+        for duty in dp.duties:
+            if not duty.top_up:
+                continue
+            start, end = duty.top_up.start_hour, duty.top_up.start_hour + duty.top_up.hours
+            for r in f["days"]:
+                for h in f["hours"]:
+                    length = f["hour_length_h"][h]
+                    inside = max(0.0, min(end, h + length) - max(start, h)) / length
+                    share = inside * (1.0 - f["plugged_share"][dp.id, r, h])
+                    if share > 0:
+                        out[dp.id, duty.name, r, h] = share
+    return out
 
 
 def day_energy_factors(catalog: Catalog, f: dict, pairs) -> dict[tuple[str, str, str], float]:
@@ -102,9 +138,11 @@ def unsupplied(f: dict) -> tuple[tuple[str, str, str, str], ...]:
     out, servable = [], set(f["servable"])
     for (d, k, j), found in sorted(f["supply_options"].items()):
         if not found and (d, k, j) in servable:
+            midday = (" and its top-up in the midday window" if any(
+                t[:3] == (d, k, j) for t in f["top_up_kwh_per_vehicle_day"]) else "")
             out.append((d, k, j, f"no depot charger can deliver its daily energy in the "
-                                  f"{f['plugged_hours_h'][d]:g} h all vehicles are plugged in, "
-                                  f"and no public station or swap plan serves it"))
+                                  f"{f['plugged_hours_h'][d]:g} h all vehicles are plugged in"
+                                  f"{midday}, and no public station or swap plan serves it"))
     return tuple(out)
 
 

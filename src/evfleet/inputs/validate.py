@@ -10,7 +10,8 @@ from evfleet.case.schema import Case
 from evfleet.catalog.load import Catalog
 from evfleet.document import Document
 from evfleet.errors import InputProblem
-from evfleet.inputs.fleet import range_km
+from evfleet.catalog.repdays import HOURS_PER_DAY
+from evfleet.inputs.fleet import leg_km, range_km
 from evfleet.yearly import by_year
 
 ROOF_TOLERANCE_KW = 1e-9  # pv_kw may equal the roof's capacity up to float rounding
@@ -124,10 +125,15 @@ def _duty_problems(case: Case, catalog: Catalog, doc: Document, i: int,
     problems = []
     usable = catalog.policy.usable_battery_share
     if not any(v.vehicle_class == duty.vehicle_class
-               and (v.energy != "electricity" or range_km(v, usable) >= duty.daily_km)
+               and (v.energy != "electricity" or range_km(v, usable) >= leg_km(duty))
                for v in vehicles.values()):
         problems.append(doc.problem(loc + ("vehicle_class",), f"no catalog model of class "
                                     f"'{duty.vehicle_class}' can serve {duty.daily_km:g} km a day"))
+    if duty.top_up and duty.top_up.start_hour + duty.top_up.hours > HOURS_PER_DAY:
+        problems.append(doc.problem(loc + ("top_up", "hours"), f"expected a window ending by "
+                                    f"midnight, at most {HOURS_PER_DAY - duty.top_up.start_hour} "
+                                    f"h from start_hour {duty.top_up.start_hour}, got "
+                                    f"{duty.top_up.hours}"))
     for f, entry in enumerate(duty.fleet):
         floc = loc + ("fleet", f)
         if entry.model not in vehicles:
